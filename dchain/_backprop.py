@@ -1,0 +1,218 @@
+"""The backward walk: visit functions from the highest rank down, accumulating gradients.
+
+``backward`` serves ``Variable.backward`` (gradients land in the leaves' ``grad``) and
+``grad`` serves ``dchain.grad`` (gradients are returned for chosen variables and nothing else is
+touched). Both share :func:`_walk`.
+"""
+import heapq
+
+import numpy
+
+from dchain.config import using_config
+from dchain.variable import Variable
+
+
+def _initial_grad(y, loss_scale):
+    gv = y._grad_var
+    if gv is None:
+        if y._array is None:
+            raise RuntimeError('cannot backward from an uninitialized Variable')
+        if y._array.size != 1:
+            raise ValueError(
+                'backward() from a variable of shape {} needs its gradient: set `grad` to an '
+                'array of that shape first (only one-element outputs start from 1 '
+                'automatically)'.format(y._array.shape))
+        xp = y.xp
+        gv = Variable(xp.ones_like(y._array), requires_grad=False)
+    if loss_scale is not None:
+        gv = Variable(gv._array * loss_scale, requires_grad=False)
+    return gv
+
+
+def backward(outputs, retain_grad=False, enable_double_backprop=False, loss_scale=None):
+    """Back-propagate from ``outputs``; leaf variables accumulate gradients in ``grad``."""
+    roots = []
+    for y in outputs:
+        if y._node.creator_node is None:
+            continue
+        roots.append((y._node, _initial_grad(y, loss_scale)))
+    if not roots:
+        return
+    with using_config('enable_backprop', enable_double_backprop):
+        _walk(roots, retain_grad, enable_double_backprop, None)
+
+
+def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
+         retain_grad=False, enable_double_backprop=False, loss_scale=None):
+    """Gradients of ``outputs`` with respect to ``inputs``, without touching other variables.
+
+    Args:
+        outputs (list of Variable): variables to differentiate.
+        inputs (list of Variable): variables to differentiate with respect to.
+        grad_outputs (list of Variable or array or None): initial gradients of the outputs
+            (None means 1 for one-element outputs).
+        grad_inputs (list of Variable or None): gradients to add the results to.
+        set_grad (bool): also store the results in ``inputs[i].grad_var``.
+        retain_grad (bool): keep intermediate gradients on their variables.
+        enable_double_backprop (bool): record the computation for higher-order derivatives.
+        loss_scale (float): scale of the initial gradients.
+
+    Returns:
+        list: one Variable (or None where unreachable) per input.
+    """
+    if not isinstance(outputs, (tuple, list)):
+        raise TypeError('outputs must be a list or tuple of Variables, got {}'.format(
+            type(outputs).__name__))
+    if not isinstance(inputs, (tuple, list)):
+        raise TypeError('inputs must be a list or tuple of Variables, got {}'.format(
+            type(inputs).__name__))
+    for v in list(outputs) + list(inputs):
+        if not isinstance(v, Variable):
+            raise TypeError('grad() takes Variables, got {}'.format(type(v).__name__))
+    if grad_outputs is not None and len(grad_outputs) != len(outputs):
+        raise ValueError('grad_outputs has {} entries for {} outputs'.format(
+            len(grad_outputs), len(outputs)))
+    if grad_inputs is not None and len(grad_inputs) != len(inputs):
+        raise ValueError('grad_inputs has {} entries for {} inputs'.format(
+            len(grad_inputs), len(inputs)))
+
+    targets = {}
+    for i, x in enumerate(inputs):
+        gx = None if grad_inputs is None else grad_inputs[i]
+        if gx is not None and not isinstance(gx, Variable):
+            gx = Variable(gx, requires_grad=False)
+        targets[x._node] = gx
+
+    roots = []
+    for i, y in enumerate(outputs):
+        gy = None if grad_outputs is None else grad_outputs[i]
+        if gy is None:
+            gy = _initial_grad_value(y, loss_scale)
+        else:
+            if not isinstance(gy, Variable):
+                gy = Variable(gy, requires_grad=False)
+            if loss_scale is not None:
+                gy = gy * loss_scale
+        if y._node in targets:
+            prev = targets[y._node]
+            targets[y._node] = gy if prev is None else prev + gy
+        roots.append((y._node, gy))
+
+    with using_config('enable_backprop', enable_double_backprop):
+        _walk(roots, retain_grad, enable_double_backprop, targets)
+
+    result = [targets[x._node] for x in inputs]
+    if set_grad:
+        for x, gx in zip(inputs, result):
+            x._grad_var = gx
+    return result
+
+
+def _initial_grad_value(y, loss_scale):
+    saved = y._grad_var
+    y._grad_var = None
+    try:
+        return _initial_grad(y, loss_scale)
+    finally:
+        y._grad_var = saved
+
+
+def _add(a, b, double_backprop):
+    if double_backprop:
+        return a + b
+    return Variable(a._array + b._array, requires_grad=False)
+
+
+def _walk(roots, retain_grad, double_backprop, targets):
+    """Propagate gradients from ``roots`` ((node, grad) pairs) through the graph.
+
+    With ``targets`` (dict node -> accumulated grad), gradients reaching those nodes are added
+    there and no variable is modified; otherwise leaves accumulate into their ``grad_var``.
+    """
+    grads = {}          # node -> gradient Variable, for nodes whose creator is pending
+    heap = []
+    seen = set()
+    counter = 0
+    # Gradient arrays already handed to a leaf or to the caller: a second leaf receiving the
+    # same object gets a copy, so in-place updates of one gradient never change another.
+    given = set()
+    for node, g in roots:
+        given.add(id(g._array))
+        creator = node.creator_node
+        if node in grads:
+            grads[node] = _add(grads[node], g, double_backprop)
+        else:
+            grads[node] = g
+        if creator is not None and creator not in seen:
+            seen.add(creator)
+            heapq.heappush(heap, (-creator.rank, counter, creator))
+            counter += 1
+
+    while heap:
+        func = heapq.heappop(heap)[2]
+        out_nodes = [ref() for ref in func.outputs]
+        grad_outputs = []
+        for node in out_nodes:
+            if node is None:
+                grad_outputs.append(None)
+                continue
+            g = grads.pop(node, None)
+            grad_outputs.append(g)
+            if g is not None and retain_grad:
+                var = node._variable()
+                if var is not None:
+                    var._grad_var = g
+        if all(g is None for g in grad_outputs):
+            continue
+        input_nodes = func.inputs
+        target_indexes = tuple(i for i, x in enumerate(input_nodes) if x.requires_grad)
+        if not target_indexes:
+            continue
+        gxs = func._backward_targets(target_indexes, tuple(grad_outputs))
+
+        for i, gx in zip(target_indexes, gxs):
+            if gx is None:
+                continue
+            node = input_nodes[i]
+            if not isinstance(gx, Variable):
+                if gx is None:
+                    continue
+                gx = Variable(gx, requires_grad=False)
+            if gx._array.shape != node.shape and node.shape is not None:
+                raise ValueError(
+                    'gradient computed by {}.backward for input {} has shape {}, but the input '
+                    'has shape {}'.format(func.label, i, gx._array.shape, node.shape))
+            creator = node.creator_node
+            if targets is not None and node in targets:
+                prev = targets[node]
+                targets[node] = gx if prev is None else _add(prev, gx, double_backprop)
+                if creator is None:
+                    continue
+            if creator is None:
+                if targets is not None:
+                    continue
+                var = node._variable()
+                if var is None:
+                    continue
+                prev = var._grad_var
+                if prev is None:
+                    if id(gx._array) in given:
+                        gx = Variable(gx._array.copy(), requires_grad=False) \
+                            if not double_backprop else gx + 0
+                    given.add(id(gx._array))
+                    var._grad_var = gx
+                else:
+                    var._grad_var = _add(prev, gx, double_backprop)
+                continue
+            if node in grads:
+                grads[node] = _add(grads[node], gx, double_backprop)
+            else:
+                grads[node] = gx
+            if creator not in seen:
+                seen.add(creator)
+                heapq.heappush(heap, (-creator.rank, counter, creator))
+                counter += 1
+        del gxs, grad_outputs, out_nodes
+
+
+del numpy

@@ -1,0 +1,275 @@
+"""FunctionNode: one differentiable operation and its place in the computational graph.
+
+A subclass implements ``forward(inputs)`` on arrays (or ``forward_cpu``/``forward_gpu``) and
+``backward(target_input_indexes, grad_outputs)`` on Variables, written with other
+FunctionNodes so that the backward computation is itself differentiable (gradients of
+gradients). :meth:`FunctionNode.apply` runs the type check, the forward computation and, when
+backprop is enabled and some input requires a gradient, records the node in the graph.
+"""
+import weakref
+
+import numpy
+
+from dchain import backend
+from dchain.config import config
+from dchain.utils import type_check
+from dchain.variable import Variable, VariableNode
+
+_ndarray = numpy.ndarray
+
+
+class FunctionNode:
+    """Base class of differentiable functions (Chainer's new-style functions).
+
+    Attributes:
+        inputs (tuple of VariableNode): input nodes, set once the node is in a graph.
+        outputs (tuple of weakref to VariableNode): output nodes.
+        rank (int): position in the graph; backward visits nodes from the highest rank down.
+    """
+
+    inputs = None
+    outputs = None
+    rank = 0
+    _input_indexes_to_retain = None
+    _output_indexes_to_retain = None
+    _retained_output_data = None
+    lazy_grad_sum = False
+
+    # ------------------------------------------------------------------ identity and metadata
+    @property
+    def label(self):
+        """Short name used in error messages and graph dumps (the class name by default)."""
+        return self.__class__.__name__
+
+    def __call__(self, *inputs):
+        """Apply to the inputs; returns one Variable for a single output, else a tuple.
+
+        FunctionNodes are normally used through :meth:`apply`; this form lets a node object sit
+        in a list of layers and be called like a function.
+        """
+        outputs = self.apply(inputs)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    # ------------------------------------------------------------------ forward
+    def apply(self, inputs):
+        """Compute the outputs of this function and record it in the graph.
+
+        Args:
+            inputs: a tuple of input :class:`Variable` objects or arrays (numpy or cupy).
+
+        Returns:
+            tuple of Variable: the outputs. A FunctionNode object can be applied only once.
+        """
+        if self.inputs is not None:
+            raise RuntimeError('{} has already been applied; create a new FunctionNode object '
+                               'for every call'.format(self.label))
+        input_vars = []
+        in_data = []
+        all_numpy = True
+        requires_grad = False
+        for i, x in enumerate(inputs):
+            if isinstance(x, Variable):
+                data = x._array
+                if data is None:
+                    raise RuntimeError(
+                        'input {} of {} is an uninitialized Variable (array is None); '
+                        'initialize the parameter before using it'.format(i, self.label))
+                if x._node.requires_grad:
+                    requires_grad = True
+            else:
+                data = x
+                if type(data) is not _ndarray:
+                    if not _is_array(data):
+                        raise TypeError(
+                            'input {} of {} must be a Variable or an array (numpy.ndarray or '
+                            'cupy.ndarray), not {}'.format(i, self.label, type(x).__name__))
+                x = Variable(data, requires_grad=False)
+            if type(data) is not _ndarray:
+                all_numpy = False
+            input_vars.append(x)
+            in_data.append(data)
+        in_data = tuple(in_data)
+        if not all_numpy:
+            _check_same_device(self, in_data)
+
+        if config.type_check:
+            type_check.run_check(self.check_type_forward, in_data, self.label)
+
+        outputs = self.forward(in_data)
+        if type(outputs) is not tuple:
+            raise TypeError('{}.forward must return a tuple of arrays, got {}'.format(
+                self.label, type(outputs).__name__))
+        if all_numpy:
+            # numpy turns 0-dim results into scalars; keep every output an array.
+            outputs = tuple(y if type(y) is _ndarray else numpy.asarray(y) for y in outputs)
+
+        if requires_grad and config.enable_backprop:
+            ret = tuple(Variable(y, requires_grad=True) for y in outputs)
+            input_nodes = tuple(x._node for x in input_vars)
+            rank = 0
+            for node in input_nodes:
+                if node.rank > rank:
+                    rank = node.rank
+            self.rank = rank
+            self.inputs = input_nodes
+            out_rank = rank + 1
+            for y in ret:
+                node = y._node
+                node.creator_node = self
+                node.rank = out_rank
+            self.outputs = tuple(weakref.ref(y._node) for y in ret)
+
+            indexes = self._input_indexes_to_retain
+            if indexes is not None:
+                for i in indexes:
+                    input_nodes[i].data = in_data[i]
+            indexes = self._output_indexes_to_retain
+            if indexes is not None:
+                self._retained_output_data = tuple(outputs[i] for i in indexes)
+        else:
+            ret = tuple(Variable(y, requires_grad=requires_grad) for y in outputs)
+            # Nothing will call backward on this node: drop what forward asked to keep.
+            self._input_indexes_to_retain = None
+            self._output_indexes_to_retain = None
+        return ret
+
+    def check_type_forward(self, in_types):
+        """State the conditions the inputs must meet (see :mod:`dchain.utils.type_check`)."""
+
+    def forward(self, inputs):
+        """Compute outputs from input arrays; dispatches to ``forward_cpu``/``forward_gpu``."""
+        if backend.get_array_module(*inputs) is numpy:
+            return self.forward_cpu(inputs)
+        return self.forward_gpu(inputs)
+
+    def forward_cpu(self, inputs):
+        raise NotImplementedError('{} implements neither forward nor forward_cpu'.format(
+            self.label))
+
+    def forward_gpu(self, inputs):
+        raise NotImplementedError('{} has no GPU implementation (forward_gpu)'.format(
+            self.label))
+
+    def retain_inputs(self, indexes):
+        """Keep the inputs at ``indexes`` for backward (call from ``forward``)."""
+        self._input_indexes_to_retain = tuple(indexes)
+
+    def retain_outputs(self, indexes):
+        """Keep the outputs at ``indexes`` for backward (call from ``forward``)."""
+        self._output_indexes_to_retain = tuple(indexes)
+
+    # ------------------------------------------------------------------ backward
+    def backward(self, target_input_indexes, grad_outputs):
+        """Gradients w.r.t. the inputs, as Variables computed with FunctionNodes.
+
+        Args:
+            target_input_indexes (tuple of int): sorted indexes of the inputs whose gradient
+                is needed; others may be returned as ``None``.
+            grad_outputs (tuple of Variable or None): gradients w.r.t. the outputs (``None``
+                where an output got no gradient).
+
+        Returns:
+            A tuple with one entry per input (or per target index), each a Variable or None.
+        """
+        raise NotImplementedError('{} does not implement backward'.format(self.label))
+
+    def backward_accumulate(self, target_input_indexes, grad_outputs, grad_inputs):
+        """Backward plus accumulation into ``grad_inputs`` (override to fuse the two)."""
+        gxs = self._backward_targets(target_input_indexes, grad_outputs)
+        ret = []
+        for gx, g_input in zip(gxs, grad_inputs):
+            if g_input is None:
+                ret.append(gx)
+            elif gx is None:
+                ret.append(g_input)
+            else:
+                ret.append(gx + g_input)
+        return tuple(ret)
+
+    def _backward_targets(self, target_input_indexes, grad_outputs):
+        """Call backward and return gradients for exactly the target inputs, in order."""
+        gxs = self.backward(target_input_indexes, grad_outputs)
+        if type(gxs) is not tuple:
+            if isinstance(gxs, list):
+                gxs = tuple(gxs)
+            else:
+                raise TypeError('{}.backward must return a tuple, got {}'.format(
+                    self.label, type(gxs).__name__))
+        n_inputs = len(self.inputs)
+        if len(gxs) == n_inputs:
+            if len(target_input_indexes) != n_inputs:
+                gxs = tuple(gxs[i] for i in target_input_indexes)
+        elif len(gxs) != len(target_input_indexes):
+            raise ValueError(
+                '{}.backward returned {} gradients; expected one per input ({}) or one per '
+                'target input ({})'.format(self.label, len(gxs), n_inputs,
+                                           len(target_input_indexes)))
+        return gxs
+
+    def get_retained_inputs(self):
+        """The inputs kept by :meth:`retain_inputs`, as Variables connected to the graph."""
+        indexes = self._input_indexes_to_retain
+        if indexes is None:
+            return ()
+        inputs = self.inputs
+        return tuple(inputs[i].get_variable(inputs[i].data) for i in indexes)
+
+    def get_retained_outputs(self):
+        """The outputs kept by :meth:`retain_outputs`, as Variables connected to the graph."""
+        indexes = self._output_indexes_to_retain
+        if indexes is None:
+            return ()
+        ret = []
+        outputs = self.outputs
+        new_outputs = list(outputs)
+        for i, data in zip(indexes, self._retained_output_data):
+            node = outputs[i]()
+            if node is None:
+                # The output variable is gone; revive a node for it so that double backprop
+                # through this output still reaches this function.
+                var = Variable(data, requires_grad=True)
+                node = var._node
+                node.creator_node = self
+                node.rank = self.rank + 1
+                new_outputs[i] = weakref.ref(node)
+                ret.append(var)
+            else:
+                ret.append(node.get_variable(data))
+        self.outputs = tuple(new_outputs)
+        return tuple(ret)
+
+    @property
+    def output_data(self):
+        """Arrays of the retained outputs (``None`` where not retained)."""
+        data = [None] * len(self.outputs or ())
+        if self._output_indexes_to_retain is not None:
+            for i, y in zip(self._output_indexes_to_retain, self._retained_output_data):
+                data[i] = y
+        return tuple(data)
+
+    def unchain(self):
+        """Cut this node out of the graph: its outputs forget it and it forgets its inputs."""
+        for ref in self.outputs or ():
+            node = ref()
+            if node is not None:
+                node.unchain()
+        self.inputs = None
+
+    def __repr__(self):
+        return '<{} rank={}>'.format(self.label, self.rank)
+
+
+def _is_array(x):
+    if isinstance(x, numpy.ndarray):
+        return True
+    cupy = backend._gpu.cupy
+    return cupy is not None and isinstance(x, cupy.ndarray)
+
+
+def _check_same_device(func, in_data):
+    devices = {backend.get_device_from_array(x) for x in in_data}
+    if len(devices) > 1:
+        raise ValueError(
+            '{} received arrays on different devices ({}); move them to one device first '
+            '(F.copy or Variable.to_device)'.format(
+                func.label, ', '.join(sorted(d.name for d in devices))))

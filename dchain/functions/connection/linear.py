@@ -1,0 +1,81 @@
+"""Fully connected layer as a function: ``y = x W^T + b`` (``F.linear``)."""
+from dchain import function_node
+from dchain import utils
+from dchain.utils import type_check
+
+
+class LinearFunction(function_node.FunctionNode):
+    """``x W^T (+ b)`` on a 2-d ``x``; backward is written with matmul and sum."""
+
+    def check_type_forward(self, in_types):
+        n_in = type_check.eval(in_types.size())
+        type_check.expect(in_types.size() >= 2, in_types.size() <= 3)
+        names = ('x', 'W', 'b')[:n_in]
+        type_check.argname(in_types, names)
+        x_type, w_type = in_types[:2]
+        type_check.expect(
+            x_type.dtype.kind == 'f',
+            w_type.dtype == x_type.dtype,
+            x_type.ndim == 2,
+            w_type.ndim == 2,
+            x_type.shape[1] == w_type.shape[1],
+        )
+        if n_in == 3:
+            b_type = in_types[2]
+            type_check.expect(
+                b_type.dtype == x_type.dtype,
+                b_type.ndim == 1,
+                b_type.shape[0] == w_type.shape[0],
+            )
+
+    def forward(self, inputs):
+        self.retain_inputs((0, 1))
+        x, W = inputs[:2]
+        y = x.dot(W.T)
+        if len(inputs) == 3:
+            y += inputs[2]
+        return utils.force_array(y),
+
+    def backward(self, indexes, grad_outputs):
+        from dchain.functions.math.matmul import matmul
+        from dchain.functions.math.sum import sum as sum_
+        x, W = self.get_retained_inputs()
+        gy, = grad_outputs
+        ret = []
+        for i in indexes:
+            if i == 0:
+                ret.append(matmul(gy, W))
+            elif i == 1:
+                ret.append(matmul(gy, x, transa=True))
+            else:
+                ret.append(sum_(gy, axis=0))
+        return tuple(ret)
+
+
+def linear(x, W, b=None, n_batch_axes=1):
+    """Fully connected layer: ``y = x W^T + b``.
+
+    Args:
+        x (Variable or array): input of shape ``(s_1, ..., s_n, d_1, ..., d_m)`` where the
+            first ``n_batch_axes`` axes are batch axes; the rest are flattened.
+        W (Variable or array): weight of shape ``(M, d_1 * ... * d_m)``.
+        b (Variable or array): bias of shape ``(M,)``, or None.
+        n_batch_axes (int): number of leading batch axes of ``x``.
+
+    Returns:
+        Variable: of shape ``(s_1, ..., s_n, M)``.
+    """
+    from dchain.functions.array.reshape import reshape
+    if n_batch_axes <= 0:
+        raise ValueError('n_batch_axes must be positive, got {}'.format(n_batch_axes))
+    batch_shape = x.shape[:n_batch_axes]
+    if x.ndim != 2 or n_batch_axes != 1:
+        batch_size = 1
+        for s in batch_shape:
+            batch_size *= s
+        x = reshape(x, (batch_size, -1))
+    args = (x, W) if b is None else (x, W, b)
+    y = LinearFunction().apply(args)[0]
+    if n_batch_axes > 1:
+        y = reshape(y, batch_shape + (-1,))
+    return y

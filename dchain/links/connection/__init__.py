@@ -1,0 +1,2 @@
+"""Links with connection parameters (``L.Linear``, ``L.Convolution2D`` ...)."""
+from dchain.links.connection.linear import Linear  # noqa: F401
