@@ -23,6 +23,13 @@ from dchain import links  # noqa: F401
 from dchain import gradient_check  # noqa: F401
 from dchain import testing  # noqa: F401
 from dchain import utils  # noqa: F401
+from dchain import optimizer_hooks  # noqa: F401
+from dchain import optimizers  # noqa: F401
+from dchain import serializers  # noqa: F401
+from dchain import datasets  # noqa: F401
+from dchain import iterators  # noqa: F401
+from dchain import dataset  # noqa: F401
+from dchain import training  # noqa: F401
 from dchain.backend import get_device, using_device, get_array_module  # noqa: F401
 
 _basic_math.install_variable_arithmetics()

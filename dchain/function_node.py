@@ -6,6 +6,7 @@ FunctionNodes so that the backward computation is itself differentiable (gradien
 gradients). :meth:`FunctionNode.apply` runs the type check, the forward computation and, when
 backprop is enabled and some input requires a gradient, records the node in the graph.
 """
+import copy
 import weakref
 
 import numpy
@@ -16,6 +17,9 @@ from dchain.utils import type_check
 from dchain.variable import Variable, VariableNode
 
 _ndarray = numpy.ndarray
+# Attributes apply() and forward() set on a node; a copy made to be applied again drops them.
+_GRAPH_STATE = ('inputs', 'outputs', 'rank', '_input_indexes_to_retain',
+                '_output_indexes_to_retain', '_retained_output_data')
 
 
 class FunctionNode:
@@ -42,12 +46,16 @@ class FunctionNode:
         return self.__class__.__name__
 
     def __call__(self, *inputs):
-        """Apply to the inputs; returns one Variable for a single output, else a tuple.
+        """Apply a fresh copy of this node; one Variable for a single output, else a tuple.
 
-        FunctionNodes are normally used through :meth:`apply`; this form lets a node object sit
-        in a list of layers and be called like a function.
+        FunctionNodes are normally used through :meth:`apply`, once per object. Calling one
+        lets a configured node (``F.MaxPooling2D(2, 2)``) sit in a list of layers and be
+        called every forward pass: each call applies a copy, so the template stays unused.
         """
-        outputs = self.apply(inputs)
+        node = copy.copy(self)
+        for attr in _GRAPH_STATE:
+            node.__dict__.pop(attr, None)
+        outputs = node.apply(inputs)
         return outputs[0] if len(outputs) == 1 else outputs
 
     # ------------------------------------------------------------------ forward

@@ -1,0 +1,1 @@
+"""dchain.dataset (being built)."""

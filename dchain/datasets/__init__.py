@@ -1,0 +1,1 @@
+"""dchain.datasets (being built)."""

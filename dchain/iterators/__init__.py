@@ -1,0 +1,1 @@
+"""dchain.iterators (being built)."""

@@ -1,0 +1,1 @@
+"""dchain.optimizer_hooks (being built)."""

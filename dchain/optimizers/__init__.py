@@ -1,0 +1,1 @@
+"""dchain.optimizers (being built)."""

@@ -1,0 +1,1 @@
+"""dchain.serializers (being built)."""

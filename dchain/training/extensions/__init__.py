@@ -1,0 +1,1 @@
+"""dchain.training.extensions (being built)."""

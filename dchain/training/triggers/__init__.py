@@ -1,0 +1,1 @@
+"""dchain.training.triggers (being built)."""
