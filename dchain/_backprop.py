@@ -148,24 +148,29 @@ def _walk(roots, retain_grad, double_backprop, targets):
             heapq.heappush(heap, (-creator.rank, counter, creator))
             counter += 1
 
+    heappush = heapq.heappush
+    heappop = heapq.heappop
     while heap:
-        func = heapq.heappop(heap)[2]
-        out_nodes = [ref() for ref in func.outputs]
+        func = heappop(heap)[2]
         grad_outputs = []
-        for node in out_nodes:
+        any_grad = False
+        for ref in func.outputs:
+            node = ref()
             if node is None:
                 grad_outputs.append(None)
                 continue
             g = grads.pop(node, None)
             grad_outputs.append(g)
-            if g is not None and retain_grad:
-                var = node._variable()
-                if var is not None:
-                    var._grad_var = g
-        if all(g is None for g in grad_outputs):
+            if g is not None:
+                any_grad = True
+                if retain_grad:
+                    var = node._variable()
+                    if var is not None:
+                        var._grad_var = g
+        if not any_grad:
             continue
         input_nodes = func.inputs
-        target_indexes = tuple(i for i, x in enumerate(input_nodes) if x.requires_grad)
+        target_indexes = tuple([i for i, x in enumerate(input_nodes) if x.requires_grad])
         if not target_indexes:
             continue
         gxs = func._backward_targets(target_indexes, tuple(grad_outputs))
@@ -174,9 +179,7 @@ def _walk(roots, retain_grad, double_backprop, targets):
             if gx is None:
                 continue
             node = input_nodes[i]
-            if not isinstance(gx, Variable):
-                if gx is None:
-                    continue
+            if type(gx) is not Variable and not isinstance(gx, Variable):
                 gx = Variable(gx, requires_grad=False)
             if gx._array.shape != node.shape and node.shape is not None:
                 raise ValueError(
@@ -210,9 +213,8 @@ def _walk(roots, retain_grad, double_backprop, targets):
                 grads[node] = gx
             if creator not in seen:
                 seen.add(creator)
-                heapq.heappush(heap, (-creator.rank, counter, creator))
+                heappush(heap, (-creator.rank, counter, creator))
                 counter += 1
-        del gxs, grad_outputs, out_nodes
-
+        del gxs, grad_outputs
 
 del numpy

@@ -14,7 +14,7 @@ import numpy
 from dchain import backend
 from dchain.config import config
 from dchain.utils import type_check
-from dchain.variable import Variable, VariableNode
+from dchain.variable import Variable, _new_variable
 
 _ndarray = numpy.ndarray
 # Attributes apply() and forward() set on a node; a copy made to be applied again drops them.
@@ -71,37 +71,36 @@ class FunctionNode:
         if self.inputs is not None:
             raise RuntimeError('{} has already been applied; create a new FunctionNode object '
                                'for every call'.format(self.label))
-        input_vars = []
         in_data = []
+        input_vars = []
         all_numpy = True
         requires_grad = False
-        for i, x in enumerate(inputs):
+        for x in inputs:
             if isinstance(x, Variable):
                 data = x._array
                 if data is None:
-                    raise RuntimeError(
-                        'input {} of {} is an uninitialized Variable (array is None); '
-                        'initialize the parameter before using it'.format(i, self.label))
+                    raise _uninitialized_input_error(self, inputs)
                 if x._node.requires_grad:
                     requires_grad = True
             else:
                 data = x
-                if type(data) is not _ndarray:
-                    if not _is_array(data):
-                        raise TypeError(
-                            'input {} of {} must be a Variable or an array (numpy.ndarray or '
-                            'cupy.ndarray), not {}'.format(i, self.label, type(x).__name__))
-                x = Variable(data, requires_grad=False)
+                if type(data) is not _ndarray and not _is_array(data):
+                    raise _not_an_array_error(self, inputs)
+                x = None
             if type(data) is not _ndarray:
                 all_numpy = False
-            input_vars.append(x)
             in_data.append(data)
+            input_vars.append(x)
         in_data = tuple(in_data)
         if not all_numpy:
             _check_same_device(self, in_data)
 
-        if config.type_check:
-            type_check.run_check(self.check_type_forward, in_data, self.label)
+        # config.type_check and config.enable_backprop, read without LocalConfig.__getattr__:
+        # this is the hottest path of the library.
+        local = _config_local.__dict__
+        if (local['type_check'] if 'type_check' in local else _config_global.type_check) and \
+                type(self).check_type_forward is not _no_type_check:
+            type_check.run_check(self.check_type_forward, in_data, self)
 
         outputs = self.forward(in_data)
         if type(outputs) is not tuple:
@@ -109,23 +108,34 @@ class FunctionNode:
                 self.label, type(outputs).__name__))
         if all_numpy:
             # numpy turns 0-dim results into scalars; keep every output an array.
-            outputs = tuple(y if type(y) is _ndarray else numpy.asarray(y) for y in outputs)
+            for y in outputs:
+                if type(y) is not _ndarray:
+                    outputs = tuple(y if type(y) is _ndarray else numpy.asarray(y)
+                                    for y in outputs)
+                    break
 
-        if requires_grad and config.enable_backprop:
-            ret = tuple(Variable(y, requires_grad=True) for y in outputs)
-            input_nodes = tuple(x._node for x in input_vars)
+        if requires_grad and (local['enable_backprop'] if 'enable_backprop' in local
+                              else _config_global.enable_backprop):
+            ret = tuple([_new_variable(y, True) for y in outputs])
             rank = 0
-            for node in input_nodes:
+            input_nodes = []
+            for x, data in zip(input_vars, in_data):
+                if x is None:
+                    x = Variable(data, requires_grad=False)
+                node = x._node
                 if node.rank > rank:
                     rank = node.rank
+                input_nodes.append(node)
             self.rank = rank
-            self.inputs = input_nodes
+            self.inputs = input_nodes = tuple(input_nodes)
             out_rank = rank + 1
+            out_refs = []
             for y in ret:
                 node = y._node
                 node.creator_node = self
                 node.rank = out_rank
-            self.outputs = tuple(weakref.ref(y._node) for y in ret)
+                out_refs.append(_weakref(node))
+            self.outputs = tuple(out_refs)
 
             indexes = self._input_indexes_to_retain
             if indexes is not None:
@@ -133,9 +143,9 @@ class FunctionNode:
                     input_nodes[i].data = in_data[i]
             indexes = self._output_indexes_to_retain
             if indexes is not None:
-                self._retained_output_data = tuple(outputs[i] for i in indexes)
+                self._retained_output_data = tuple([outputs[i] for i in indexes])
         else:
-            ret = tuple(Variable(y, requires_grad=requires_grad) for y in outputs)
+            ret = tuple([_new_variable(y, requires_grad) for y in outputs])
             # Nothing will call backward on this node: drop what forward asked to keep.
             self._input_indexes_to_retain = None
             self._output_indexes_to_retain = None
@@ -265,6 +275,26 @@ class FunctionNode:
 
     def __repr__(self):
         return '<{} rank={}>'.format(self.label, self.rank)
+
+
+_no_type_check = FunctionNode.check_type_forward
+_config_local = config._local
+_config_global = config._global
+_weakref = weakref.ref
+
+
+def _uninitialized_input_error(func, inputs):
+    index = [i for i, x in enumerate(inputs)
+             if isinstance(x, Variable) and x._array is None][0]
+    return RuntimeError('input {} of {} is an uninitialized Variable (array is None); '
+                        'initialize the parameter before using it'.format(index, func.label))
+
+
+def _not_an_array_error(func, inputs):
+    index, x = [(i, x) for i, x in enumerate(inputs)
+                if not isinstance(x, Variable) and not _is_array(x)][0]
+    return TypeError('input {} of {} must be a Variable or an array (numpy.ndarray or '
+                     'cupy.ndarray), not {}'.format(index, func.label, type(x).__name__))
 
 
 def _is_array(x):

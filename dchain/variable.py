@@ -440,6 +440,28 @@ class Variable:
             self._grad_var = Variable(state['grad'], requires_grad=False)
 
 
+_object_new = object.__new__
+_weakref = weakref.ref
+
+
+def _new_variable(array, requires_grad):
+    """A Variable around a known-good array, without __init__'s checks (hot path of apply)."""
+    var = _object_new(Variable)
+    var._array = array
+    var._grad_var = None
+    node = _object_new(VariableNode)
+    node._variable = _weakref(var)
+    node.creator_node = None
+    node.rank = 0
+    node.data = None
+    node.name = None
+    node.requires_grad = requires_grad
+    node.shape = array.shape
+    node.dtype = array.dtype
+    var._node = node
+    return var
+
+
 def _name_suffix(var):
     name = var._node.name
     return ' {}'.format(name) if name else ''

@@ -6,6 +6,8 @@ from dchain import backend
 
 def force_array(x, dtype=None):
     """Return ``x`` as an array (numpy makes 0-dim results scalars; functions must not)."""
+    if type(x) is numpy.ndarray and (dtype is None or x.dtype == dtype):
+        return x
     if numpy.isscalar(x) or isinstance(x, numpy.generic):
         return numpy.asarray(x, dtype=dtype)
     if dtype is not None and x.dtype != dtype:

@@ -13,7 +13,6 @@ condition as written and the values it saw::
     Actual: 3 != 4
 """
 import operator
-import threading
 
 import numpy
 
@@ -51,9 +50,6 @@ class InvalidType(Exception):
 
 class _LightModeFailure(Exception):
     """A light-mode condition was false; the caller re-runs the check to explain why."""
-
-
-_thread_local = threading.local()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -315,6 +311,12 @@ class _NoneType:
         return 'None'
 
 
+class _LightTypes(TypeInfoTuple):
+    """The arrays themselves standing in for their types (light mode)."""
+
+    light = True
+
+
 def get_types(data, name, accept_none=False, light=False):
     """Types of the arrays ``data`` for ``check_type_forward``.
 
@@ -322,9 +324,7 @@ def get_types(data, name, accept_none=False, light=False):
     ``dtype``, ``ndim`` and ``size``), so a check costs only its comparisons.
     """
     if light:
-        types = TypeInfoTuple(data)
-        types.light = True
-        return types
+        return _LightTypes(data)
     entries = []
     for i, x in enumerate(data):
         label = '{}[{}]'.format(name, i)
@@ -341,7 +341,7 @@ def get_types(data, name, accept_none=False, light=False):
 
 def argname(in_types, names):
     """Give the inputs readable names (``x``, ``W``...) for error messages."""
-    if getattr(in_types, 'light', False):
+    if in_types.light:
         return
     for t, n in zip(in_types, names):
         if isinstance(t, Variable):
@@ -357,9 +357,8 @@ def expect(*bool_exprs):
             if not cond.eval():
                 raise InvalidType(str(cond), 'False')
         elif not cond:
-            if getattr(_thread_local, 'light', False):
-                raise _LightModeFailure()
-            raise InvalidType('a condition that was given as a plain bool', 'False')
+            # A plain bool: light mode (or a literal in a check). run_check explains it.
+            raise _LightModeFailure()
 
 
 def same_types(*arrays):
@@ -373,13 +372,14 @@ def expect_broadcast_shapes(*shape_types, **kwargs):
     allow_none = kwargs.pop('allow_none', False)
     if kwargs:
         raise TypeError('unexpected keyword arguments: {}'.format(', '.join(kwargs)))
+    symbolic = any(isinstance(s, Expr) for s in shape_types)
     shapes = [_eval(s) for s in shape_types]
     if allow_none:
         shapes = [s for s in shapes if s is not None]
     try:
         numpy.broadcast_shapes(*shapes)
     except ValueError:
-        if getattr(_thread_local, 'light', False):
+        if not symbolic:
             raise _LightModeFailure() from None
         raise InvalidType('cannot broadcast shapes {}'.format(
             ', '.join(str(s) for s in shape_types)),
@@ -387,25 +387,32 @@ def expect_broadcast_shapes(*shape_types, **kwargs):
             from None
 
 
-def run_check(check, in_data, function_name, accept_none=False, direction='Forward'):
+def run_check(check, in_data, function, accept_none=False, direction='Forward'):
     """Run ``check(in_types)`` in light mode, and on failure once more to explain it.
 
+    Args:
+        function: the function being checked (its ``label`` names it in the error), or a name.
+
     Raises:
-        InvalidType: naming ``function_name``, the condition and the actual values.
+        InvalidType: naming the function, the condition and the actual values.
     """
-    _thread_local.light = True
     try:
-        check(get_types(in_data, 'in_types', accept_none, light=True))
+        check(_LightTypes(in_data))
         return
     except (_LightModeFailure, InvalidType):
         pass
     except (TypeError, AttributeError, IndexError):
         # A light check tripped over an unexpected input (e.g. None); explain it below.
         pass
-    finally:
-        _thread_local.light = False
+    function_name = getattr(function, 'label', function)
     try:
         check(get_types(in_data, 'in_types', accept_none))
+    except _LightModeFailure:
+        e = InvalidType('a condition of {} given as a plain bool to hold'.format(function_name),
+                        'False')
+        e._function_name = function_name
+        e._direction = direction
+        raise e from None
     except InvalidType as e:
         e._function_name = function_name
         e._direction = direction

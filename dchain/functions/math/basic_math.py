@@ -29,6 +29,8 @@ Variable = variable.Variable
 
 def _scalar(value):
     """The operand as a Python scalar, or None if it is not a scalar."""
+    if type(value) is float or type(value) is int:
+        return value
     if isinstance(value, (bool, numbers.Number)) and not isinstance(value, numpy.ndarray):
         if isinstance(value, numpy.generic):
             return value.item()
