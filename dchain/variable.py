@@ -4,6 +4,7 @@ A :class:`Variable` is what users hold. Its :class:`VariableNode` is what the gr
 creator function, the rank, and the array only when a function retained it for backward. The
 split lets activations be freed as soon as nothing needs them, while the graph stays intact.
 """
+import numbers
 import weakref
 
 import numpy
@@ -500,7 +501,7 @@ class Parameter(Variable):
             return
         if initializer is None:
             initializer = initializers.NaN()
-        elif numpy.isscalar(initializer):
+        elif isinstance(initializer, numbers.Number):
             initializer = initializers.Constant(initializer)
         elif not callable(initializer):
             raise TypeError('Parameter initializer must be an initializer, a scalar or an '
