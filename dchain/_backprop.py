@@ -9,6 +9,7 @@ import heapq
 import numpy
 
 from dchain.config import using_config
+from dchain.utils import force_array
 from dchain.variable import Variable
 
 
@@ -25,7 +26,7 @@ def _initial_grad(y, loss_scale):
         xp = y.xp
         gv = Variable(xp.ones_like(y._array), requires_grad=False)
     if loss_scale is not None:
-        gv = Variable(gv._array * loss_scale, requires_grad=False)
+        gv = Variable(force_array(gv._array * loss_scale), requires_grad=False)
     return gv
 
 
@@ -120,7 +121,7 @@ def _initial_grad_value(y, loss_scale):
 def _add(a, b, double_backprop):
     if double_backprop:
         return a + b
-    return Variable(a._array + b._array, requires_grad=False)
+    return Variable(force_array(a._array + b._array), requires_grad=False)
 
 
 def _walk(roots, retain_grad, double_backprop, targets):

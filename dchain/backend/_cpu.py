@@ -1,4 +1,6 @@
 """The host device: numpy arrays in main memory (specifier ``'@numpy'`` or ``-1``)."""
+import numbers
+
 import numpy
 
 from dchain.backend._device import Device
@@ -19,7 +21,7 @@ class CpuDevice(Device):
         from dchain.backend import _gpu
         if _gpu.cupy is not None and isinstance(array, _gpu.cupy.ndarray):
             return array.get()
-        if numpy.isscalar(array):
+        if isinstance(array, numbers.Number):
             return array
         raise TypeError('cannot send an object of type {} to {}: expected a numpy or cupy '
                         'array'.format(type(array).__name__, self.name))

@@ -3,6 +3,8 @@
 CuPy is optional. When it cannot be imported, ``cupy`` is ``None`` and every request for a GPU
 device raises :class:`GpuUnavailableError` saying how to install the ``gpu`` extra.
 """
+import numbers
+
 import numpy
 
 from dchain.backend._device import Device
@@ -75,7 +77,7 @@ class GpuDevice(Device):
                 return out
             if isinstance(array, (numpy.ndarray, numpy.generic)):
                 return cupy.asarray(array)
-        if numpy.isscalar(array):
+        if isinstance(array, numbers.Number):
             return array
         raise TypeError('cannot send an object of type {} to {}'.format(
             type(array).__name__, self.name))
