@@ -1,2 +1,9 @@
 """Activation functions (``F.relu``, ``F.tanh``, ``F.sigmoid`` ...)."""
+from dchain.functions.activation.elu import elu, ELU  # noqa: F401
+from dchain.functions.activation.leaky_relu import leaky_relu, LeakyReLU  # noqa: F401
+from dchain.functions.activation.log_softmax import log_softmax, LogSoftmax  # noqa: F401
+from dchain.functions.activation.lstm import lstm, LSTM  # noqa: F401
+from dchain.functions.activation.relu import relu, ReLU  # noqa: F401
+from dchain.functions.activation.sigmoid import sigmoid, Sigmoid  # noqa: F401
+from dchain.functions.activation.softmax import softmax, Softmax  # noqa: F401
 from dchain.functions.activation.tanh import tanh, Tanh  # noqa: F401

@@ -1,1 +1,2 @@
-"""Noise functions."""
+"""Noise functions (``F.dropout``, ``F.gaussian`` ...)."""
+from dchain.functions.noise.dropout import dropout, Dropout  # noqa: F401

@@ -1,0 +1,48 @@
+"""Rectified linear unit (``F.relu``)."""
+from dchain import function_node
+from dchain import utils
+from dchain.utils import type_check
+
+
+class ReLU(function_node.FunctionNode):
+    """``max(x, 0)``; backward needs only the sign of the output."""
+
+    def check_type_forward(self, in_types):
+        type_check.argname(in_types, ('x',))
+        type_check.expect(in_types.size() == 1, in_types[0].dtype.kind == 'f')
+
+    def forward(self, inputs):
+        x, = inputs
+        xp = utils.get_xp(x)
+        self.retain_outputs((0,))
+        return utils.force_array(xp.maximum(x, x.dtype.type(0))),
+
+    def backward(self, indexes, grad_outputs):
+        y = self.output_data[0]
+        return ReLUGrad(y > 0).apply((grad_outputs[0],))
+
+
+class ReLUGrad(function_node.FunctionNode):
+    """``gy * mask``: linear in ``gy``, so its own backward is the same masking."""
+
+    def __init__(self, mask):
+        self.mask = mask
+
+    def forward(self, inputs):
+        gy, = inputs
+        return utils.force_array(gy * self.mask),
+
+    def backward(self, indexes, grad_outputs):
+        return ReLUGrad(self.mask).apply(grad_outputs)
+
+
+def relu(x):
+    """Rectified linear unit ``max(x, 0)``, elementwise.
+
+    Args:
+        x (Variable or array): floating input of any shape.
+
+    Returns:
+        Variable: output of the same shape and dtype.
+    """
+    return ReLU().apply((x,))[0]

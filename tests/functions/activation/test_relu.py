@@ -1,0 +1,60 @@
+"""Tests of F.relu."""
+import numpy
+import pytest
+
+import dchain
+import dchain.functions as F
+from dchain import gradient_check
+from dchain.utils import type_check
+
+TOL = {numpy.float16: dict(atol=5e-2, rtol=5e-2), numpy.float32: dict(atol=1e-4, rtol=1e-3),
+       numpy.float64: dict(atol=1e-6, rtol=1e-5)}
+
+
+def _input(shape, dtype):
+    x = numpy.random.uniform(-1, 1, shape)
+    x[numpy.abs(x) < 0.1] = 0.5  # stay away from the kink at 0
+    return x.astype(dtype)
+
+
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+@pytest.mark.parametrize('shape', [(3, 4), (), (2, 3, 2)])
+def test_forward(dtype, shape):
+    x = _input(shape, dtype)
+    y = F.relu(x)
+    assert y.dtype == dtype and y.shape == shape
+    numpy.testing.assert_array_equal(y.array, numpy.where(x > 0, x, 0))
+
+
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+def test_backward(dtype):
+    x = _input((3, 4), dtype)
+    gy = numpy.random.randn(3, 4).astype(dtype)
+    gradient_check.check_backward(F.relu, x, gy, dtype=numpy.float64, **TOL[dtype])
+
+
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_double_backward(dtype):
+    x = _input((3, 4), dtype)
+    gy = numpy.random.randn(3, 4).astype(dtype)
+    ggx = numpy.random.randn(3, 4).astype(dtype)
+    gradient_check.check_double_backward(F.relu, x, gy, ggx, dtype=numpy.float64,
+                                         **TOL[dtype])
+
+
+def test_grad_value():
+    x = dchain.Variable(numpy.array([-1.0, 2.0, -3.0, 4.0], numpy.float32))
+    F.sum(F.relu(x)).backward()
+    numpy.testing.assert_array_equal(x.grad, [0, 1, 0, 1])
+
+
+def test_node_object_as_layer():
+    layer = F.ReLU()
+    x = _input((2, 3), numpy.float32)
+    numpy.testing.assert_array_equal(layer(x).array, numpy.maximum(x, 0))
+    numpy.testing.assert_array_equal(layer(-x).array, numpy.maximum(-x, 0))
+
+
+def test_invalid_dtype():
+    with pytest.raises(type_check.InvalidType):
+        F.relu(numpy.arange(4, dtype=numpy.int32))
