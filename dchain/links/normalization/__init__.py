@@ -1,1 +1,2 @@
-"""Normalization links."""
+"""Normalization links (``L.BatchNormalization``, ``L.LayerNormalization`` ...)."""
+from dchain.links.normalization.batch_normalization import BatchNormalization  # noqa: F401
