@@ -1,1 +1,2 @@
 """Evaluation functions."""
+from dchain.functions.evaluation.accuracy import accuracy, Accuracy  # noqa: F401

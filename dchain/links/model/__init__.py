@@ -1,1 +1,2 @@
 """Model links."""
+from dchain.links.model.classifier import Classifier  # noqa: F401

@@ -1,0 +1,63 @@
+"""Differentiable building blocks composed of Variable operations, private to the loss functions.
+
+Loss nodes compute their forward pass directly on arrays; their second-order gradients are
+rarely on the hot path, so those are built from these compositions, which stay differentiable
+to any order without depending on the activation category.
+"""
+import numpy
+
+from dchain import variable
+from dchain.functions.activation.tanh import tanh
+from dchain.functions.math.exp import exp
+from dchain.functions.math.log import log
+from dchain.functions.math.sum import sum as _sum
+
+
+def as_variable(x):
+    if isinstance(x, variable.Variable):
+        return x
+    return variable.Variable(x, requires_grad=False)
+
+
+def log_softmax(x, axis=1):
+    """``x - logsumexp(x, axis)``; the max is shifted out as a constant, so it is stable."""
+    x = as_variable(x)
+    xp = x.xp
+    m = xp.max(x.array, axis=axis, keepdims=True)
+    shifted = x - m
+    return shifted - log(_sum(exp(shifted), axis=axis, keepdims=True))
+
+
+def softmax(x, axis=1):
+    return exp(log_softmax(x, axis))
+
+
+def sigmoid(x):
+    # tanh form: never overflows, unlike 1 / (1 + exp(-x)).
+    return tanh(as_variable(x) * 0.5) * 0.5 + 0.5
+
+
+def relu(x):
+    """``max(x, 0)`` as a masked product (the mask is a constant)."""
+    x = as_variable(x)
+    return x * (x.array > 0).astype(x.dtype)
+
+
+def softplus(x):
+    """``log(1 + exp(x))`` as ``max(x, 0) + log(1 + exp(-|x|))``, stable for any x."""
+    x = as_variable(x)
+    return relu(x) + log(exp(-abs(x)) + 1.0)
+
+
+def expand_class_axis(a, axis=1):
+    """Insert a length-1 axis so that per-sample values broadcast against class scores."""
+    from dchain.functions.array.reshape import reshape
+    shape = list(a.shape)
+    shape.insert(axis, 1)
+    return reshape(a, tuple(shape))
+
+
+def onehot(t, n_class, dtype, xp=numpy, axis=1):
+    """One-hot of integer labels along ``axis`` (labels outside ``[0, n_class)`` give zeros)."""
+    classes = xp.arange(n_class).reshape((n_class,) + (1,) * (t.ndim - axis))
+    return (xp.expand_dims(t, axis) == classes).astype(dtype)
