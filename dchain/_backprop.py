@@ -5,6 +5,7 @@
 touched). Both share :func:`_walk`.
 """
 import heapq
+import weakref
 
 import numpy
 
@@ -30,6 +31,57 @@ def _initial_grad(y, loss_scale):
     return gv
 
 
+# Leaf node -> callbacks run as soon as a backward() has produced the leaf's final gradient
+# (the distributed reducer starts a bucket's allreduce from them, overlapping the rest of
+# backward). Empty in ordinary use, which then pays nothing for the feature.
+_grad_ready_hooks = weakref.WeakKeyDictionary()
+
+
+def add_grad_ready_hook(variable, hook):
+    """Call ``hook(variable)`` whenever a backward() has finished computing its gradient.
+
+    During one backward pass the hook runs once per leaf that received a gradient, as soon as
+    every function that uses the variable has contributed (or at the end of the pass). It is
+    not run by :func:`grad`.
+    """
+    _grad_ready_hooks.setdefault(variable._node, []).append(hook)
+
+
+def remove_grad_ready_hook(variable, hook):
+    """Remove a hook added by :func:`add_grad_ready_hook` (a no-op if absent)."""
+    hooks = _grad_ready_hooks.get(variable._node)
+    if hooks and hook in hooks:
+        hooks.remove(hook)
+        if not hooks:
+            del _grad_ready_hooks[variable._node]
+
+
+def _count_hooked_uses(roots):
+    """For each hooked leaf reachable from ``roots``: how many function inputs it feeds."""
+    counts = {}
+    seen = set()
+    stack = [node.creator_node for node, _ in roots if node.creator_node is not None]
+    while stack:
+        func = stack.pop()
+        if func in seen:
+            continue
+        seen.add(func)
+        for node in func.inputs:
+            creator = node.creator_node
+            if creator is not None:
+                stack.append(creator)
+            elif node in _grad_ready_hooks:
+                counts[node] = counts.get(node, 0) + 1
+    return counts
+
+
+def _fire_grad_ready(node):
+    var = node._variable()
+    if var is not None and var._grad_var is not None:
+        for hook in list(_grad_ready_hooks.get(node, ())):
+            hook(var)
+
+
 def backward(outputs, retain_grad=False, enable_double_backprop=False, loss_scale=None):
     """Back-propagate from ``outputs``; leaf variables accumulate gradients in ``grad``."""
     roots = []
@@ -39,8 +91,14 @@ def backward(outputs, retain_grad=False, enable_double_backprop=False, loss_scal
         roots.append((y._node, _initial_grad(y, loss_scale)))
     if not roots:
         return
+    pending = _count_hooked_uses(roots) if _grad_ready_hooks else None
     with using_config('enable_backprop', enable_double_backprop):
-        _walk(roots, retain_grad, enable_double_backprop, None)
+        _walk(roots, retain_grad, enable_double_backprop, None, pending)
+    if pending:
+        # Leaves whose last user produced no gradient for them (or was never reached).
+        for node, count in pending.items():
+            if count != -1:
+                _fire_grad_ready(node)
 
 
 def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
@@ -124,11 +182,13 @@ def _add(a, b, double_backprop):
     return Variable(force_array(a._array + b._array), requires_grad=False)
 
 
-def _walk(roots, retain_grad, double_backprop, targets):
+def _walk(roots, retain_grad, double_backprop, targets, pending=None):
     """Propagate gradients from ``roots`` ((node, grad) pairs) through the graph.
 
     With ``targets`` (dict node -> accumulated grad), gradients reaching those nodes are added
     there and no variable is modified; otherwise leaves accumulate into their ``grad_var``.
+    ``pending`` (hooked leaf -> uses left) is counted down as functions are done with their
+    inputs; a leaf reaching zero has its grad-ready hooks run.
     """
     grads = {}          # node -> gradient Variable, for nodes whose creator is pending
     heap = []
@@ -153,6 +213,8 @@ def _walk(roots, retain_grad, double_backprop, targets):
     heappop = heapq.heappop
     while heap:
         func = heappop(heap)[2]
+        if pending:
+            _release_inputs(func, pending)
         grad_outputs = []
         any_grad = False
         for ref in func.outputs:
@@ -217,5 +279,21 @@ def _walk(roots, retain_grad, double_backprop, targets):
                 heappush(heap, (-creator.rank, counter, creator))
                 counter += 1
         del gxs, grad_outputs
+        if pending:
+            _fire_ready(func, pending)
+
+
+def _release_inputs(func, pending):
+    # Count this function's uses of hooked leaves as done; they fire after its gradients land.
+    for node in func.inputs:
+        if node in pending:
+            pending[node] -= 1
+
+
+def _fire_ready(func, pending):
+    for node in func.inputs:
+        if pending.get(node) == 0:
+            pending[node] = -1  # fired
+            _fire_grad_ready(node)
 
 del numpy

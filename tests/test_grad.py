@@ -109,3 +109,32 @@ def test_no_leak_over_many_iterations():
     assert growth < 5 * 1024 * 1024, 'RSS grew by {:.1f} MB'.format(growth / 2 ** 20)
     # Nothing is kept alive by reference cycles: the graph is freed by reference counting.
     assert gc.collect() == 0
+
+
+def test_grad_ready_hooks_fire_once_when_gradient_is_final():
+    from dchain import _backprop
+    w1 = dchain.Parameter(numpy.array([[0.5, -0.2], [0.1, 0.3]]))
+    w2 = dchain.Parameter(numpy.array([[1.0, 2.0], [3.0, 4.0]]))
+    unused = dchain.Parameter(numpy.ones(2))
+    events = []
+
+    def hook(var):
+        # The gradient must be complete when the hook runs: compare with the final value later.
+        events.append((var, var.grad.copy()))
+
+    for p in (w1, w2, unused):
+        _backprop.add_grad_ready_hook(p, hook)
+    try:
+        x = Variable(numpy.array([[1.0, 2.0]]))
+        h = F.tanh(F.matmul(x, w1))
+        y = F.sum(F.matmul(h, w2) * F.matmul(h, w1))  # w1 used twice, at two depths
+        y.backward()
+    finally:
+        for p in (w1, w2, unused):
+            _backprop.remove_grad_ready_hook(p, hook)
+    fired = [id(v) for v, _ in events]
+    assert fired.count(id(w1)) == 1 and fired.count(id(w2)) == 1 and id(unused) not in fired
+    assert fired.index(id(w2)) < fired.index(id(w1))  # w2's gradient is ready first
+    for var, g in events:
+        numpy.testing.assert_array_equal(g, var.grad)
+    assert not _backprop._grad_ready_hooks
