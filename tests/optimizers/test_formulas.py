@@ -1,0 +1,149 @@
+"""Each optimizer's update against its published formula, recomputed here with plain numpy."""
+import math
+
+import numpy
+import pytest
+
+import dchain
+from dchain import optimizers
+
+
+def _sgd(p, gs, lr=0.1):
+    for g in gs:
+        p = p - lr * g
+    return p
+
+
+def _momentum_sgd(p, gs, lr=0.1, momentum=0.8):
+    v = numpy.zeros_like(p)
+    for g in gs:
+        v = momentum * v - lr * g
+        p = p + v
+    return p
+
+
+def _adam(p, gs, alpha=0.01, beta1=0.8, beta2=0.9, eps=1e-6, eta=1.0, weight_decay_rate=0.0,
+          amsgrad=False, adabound=False, final_lr=0.1, gamma=1e-3):
+    m = numpy.zeros_like(p)
+    v = numpy.zeros_like(p)
+    vmax = numpy.zeros_like(p)
+    for t, g in enumerate(gs, 1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g ** 2
+        vmax = numpy.maximum(vmax, v)
+        vh = vmax if amsgrad else v
+        # Bias-corrected form from the paper: alpha * mhat / (sqrt(vhat) + eps') with the
+        # efficient reformulation alpha_t = alpha sqrt(1 - b2^t) / (1 - b1^t).
+        alpha_t = alpha * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+        step = alpha_t / (numpy.sqrt(vh) + eps)
+        if adabound:
+            lower = final_lr * (1 - 1 / (gamma * t + 1))
+            upper = final_lr * (1 + 1 / (gamma * t))
+            step = numpy.minimum(numpy.maximum(step, lower), upper)
+        p = p - eta * (step * m + weight_decay_rate * p)
+    return p
+
+
+ADAM_ARGS = dict(alpha=0.01, beta1=0.8, beta2=0.9, eps=1e-6)
+CASES = [
+    ('SGD', lambda: optimizers.SGD(lr=0.1), _sgd),
+    ('MomentumSGD', lambda: optimizers.MomentumSGD(lr=0.1, momentum=0.8), _momentum_sgd),
+    ('Adam', lambda: optimizers.Adam(**ADAM_ARGS), _adam),
+    ('Adam-eta-wd', lambda: optimizers.Adam(eta=0.5, weight_decay_rate=0.1, **ADAM_ARGS),
+     lambda p, gs: _adam(p, gs, eta=0.5, weight_decay_rate=0.1)),
+    ('AdamW', lambda: optimizers.AdamW(eta=0.5, weight_decay_rate=0.1, **ADAM_ARGS),
+     lambda p, gs: _adam(p, gs, eta=0.5, weight_decay_rate=0.1)),
+    ('AMSGrad', lambda: optimizers.AMSGrad(**ADAM_ARGS),
+     lambda p, gs: _adam(p, gs, amsgrad=True)),
+    ('AdaBound', lambda: optimizers.AdaBound(final_lr=0.05, gamma=0.1, **ADAM_ARGS),
+     lambda p, gs: _adam(p, gs, adabound=True, final_lr=0.05, gamma=0.1)),
+    ('AMSBound', lambda: optimizers.AMSBound(final_lr=0.05, gamma=0.1, **ADAM_ARGS),
+     lambda p, gs: _adam(p, gs, adabound=True, amsgrad=True, final_lr=0.05, gamma=0.1)),
+]
+
+
+def _gradients(n_steps, shape, seed=0):
+    rng = numpy.random.RandomState(seed)
+    # Gradients of varying sign and size, so that max/clip branches are exercised.
+    return [rng.uniform(-1, 1, shape) * (1 + 2 * (k % 2)) for k in range(n_steps)]
+
+
+class _OneParam(dchain.Link):
+    def __init__(self, value):
+        super().__init__()
+        with self.init_scope():
+            self.w = dchain.Parameter(value.copy())
+
+
+@pytest.mark.parametrize('name,make,reference', CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_matches_formula(name, make, reference, dtype):
+    p0 = numpy.random.RandomState(1).uniform(-1, 1, (3, 4))
+    grads = _gradients(4, p0.shape)
+    link = _OneParam(p0.astype(dtype))
+    opt = make().setup(link)
+    for g in grads:
+        link.w.grad = g.astype(dtype)
+        opt.update()
+    expected = reference(p0, [g.astype(dtype).astype(numpy.float64) for g in grads])
+    tol = 1e-5 if dtype == numpy.float32 else 1e-12
+    numpy.testing.assert_allclose(link.w.array, expected, rtol=tol, atol=tol)
+    assert link.w.array.dtype == dtype
+    assert opt.t == len(grads)
+    assert link.w.update_rule.t == len(grads)
+
+
+@pytest.mark.parametrize('name,make,reference', CASES, ids=[c[0] for c in CASES])
+def test_update_keeps_gradient_and_state_buffers(name, make, reference):
+    link = _OneParam(numpy.ones((2, 3), numpy.float32))
+    opt = make().setup(link)
+    g = numpy.full((2, 3), 0.5, numpy.float32)
+    link.w.grad = g.copy()
+    param_buffer = link.w.array
+    opt.update()
+    state_buffers = {k: v for k, v in link.w.update_rule.state.items()}
+    link.w.grad = g.copy()
+    opt.update()
+    numpy.testing.assert_array_equal(link.w.grad, g)  # the rule must not scale the gradient
+    assert link.w.array is param_buffer  # updated in place
+    for key, value in link.w.update_rule.state.items():
+        assert value is state_buffers[key]
+
+
+def test_adam_alpha_t_and_lr():
+    opt = optimizers.Adam(alpha=0.1, beta1=0.5, beta2=0.75)
+    opt.setup(_OneParam(numpy.zeros(2, numpy.float32)))
+    with pytest.raises(RuntimeError, match='first update'):
+        opt.alpha_t
+    opt.t = 2
+    expected = 0.1 * math.sqrt(1 - 0.75 ** 2) / (1 - 0.5 ** 2)
+    assert opt.alpha_t == pytest.approx(expected)
+    assert opt.lr == pytest.approx(expected)
+
+
+def test_adam_eps_underflow_is_reported():
+    link = _OneParam(numpy.zeros(2, numpy.float16))
+    opt = optimizers.Adam(eps=1e-10).setup(link)
+    link.w.grad = numpy.ones(2, numpy.float16)
+    with pytest.raises(ValueError, match='eps'):
+        opt.update()
+
+
+def test_adabound_bounds_follow_alpha_schedule():
+    # Halving alpha after the first step halves the bounds (they scale by alpha/initial_alpha).
+    p0 = numpy.zeros(3)
+    link = _OneParam(p0)
+    opt = optimizers.AdaBound(alpha=1.0, final_lr=0.01, gamma=1.0).setup(link)
+    link.w.grad = numpy.array([1.0, -1.0, 1e-3])
+    opt.update()
+    opt.alpha = 0.5
+    before = link.w.array.copy()
+    link.w.grad = numpy.array([1.0, -1.0, 1e-3])
+    opt.update()
+    rule = link.w.update_rule
+    lower, upper = rule._bounds()
+    assert lower == pytest.approx(0.005 * (1 - 1 / 3))
+    assert upper == pytest.approx(0.005 * (1 + 1 / 2))
+    m = rule.state['m']
+    step = (before - link.w.array) / m
+    assert numpy.all(step <= upper * (1 + 1e-9)) and numpy.all(step >= lower * (1 - 1e-9))
