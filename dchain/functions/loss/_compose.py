@@ -61,3 +61,16 @@ def onehot(t, n_class, dtype, xp=numpy, axis=1):
     """One-hot of integer labels along ``axis`` (labels outside ``[0, n_class)`` give zeros)."""
     classes = xp.arange(n_class).reshape((n_class,) + (1,) * (t.ndim - axis))
     return (xp.expand_dims(t, axis) == classes).astype(dtype)
+
+
+def check_types(name, check, *inputs):
+    """Run a ``check_type_forward``-style ``check`` for a function built by composition."""
+    from dchain.utils import type_check
+    arrays = tuple(getattr(x, 'array', x) for x in inputs)
+    type_check.run_check(check, arrays, name)
+
+
+def check_reduce(name, reduce, allowed):
+    if reduce not in allowed:
+        raise ValueError('{}: reduce must be one of {}, got {!r}'.format(
+            name, ', '.join(repr(a) for a in allowed), reduce))
