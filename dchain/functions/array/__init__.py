@@ -1,6 +1,22 @@
-"""Array manipulation (``F.reshape``, ``F.transpose``, ``F.get_item`` ...)."""
+"""Array manipulation (``F.reshape``, ``F.concat``, ``F.get_item`` ...)."""
+from dchain.functions.array.broadcast import broadcast, Broadcast  # noqa: F401
 from dchain.functions.array.broadcast_to import broadcast_to, BroadcastTo  # noqa: F401
+from dchain.functions.array.cast import cast, Cast  # noqa: F401
+from dchain.functions.array.concat import concat, Concat  # noqa: F401
+from dchain.functions.array.copy import copy, Copy  # noqa: F401
+from dchain.functions.array.expand_dims import expand_dims, ExpandDims  # noqa: F401
+from dchain.functions.array.flatten import flatten, Flatten  # noqa: F401
 from dchain.functions.array.get_item import get_item, GetItem  # noqa: F401
 from dchain.functions.array.identity import identity, Identity  # noqa: F401
+from dchain.functions.array.pad import pad, Pad  # noqa: F401
+from dchain.functions.array.repeat import repeat, Repeat  # noqa: F401
 from dchain.functions.array.reshape import reshape, Reshape  # noqa: F401
+from dchain.functions.array.select_item import select_item, SelectItem  # noqa: F401
+from dchain.functions.array.separate import separate, Separate  # noqa: F401
+from dchain.functions.array.split_axis import split_axis, SplitAxis  # noqa: F401
+from dchain.functions.array.squeeze import squeeze, Squeeze  # noqa: F401
+from dchain.functions.array.stack import stack, Stack  # noqa: F401
+from dchain.functions.array.swapaxes import swapaxes, Swapaxes  # noqa: F401
+from dchain.functions.array.tile import tile, Tile  # noqa: F401
 from dchain.functions.array.transpose import transpose, Transpose  # noqa: F401
+from dchain.functions.array.where import where, Where  # noqa: F401
