@@ -1,1 +1,2 @@
-"""Util functions."""
+"""Utility functions (``F.forget``)."""
+from dchain.functions.util.forget import forget, Forget  # noqa: F401
