@@ -1,0 +1,111 @@
+"""Tests of F.n_step_gru and F.n_step_bigru against a per-sequence numpy loop."""
+import numpy
+import pytest
+
+import dchain.functions as F
+from dchain import gradient_check
+
+
+def _sigmoid(v):
+    return 1 / (1 + numpy.exp(-v))
+
+
+def _reference(n_layers, hx, ws, bs, xs, n_dirs):
+    ys, hy = [], numpy.zeros_like(hx)
+    for i, seq in enumerate(xs):
+        inp = seq
+        for layer in range(n_layers):
+            outs = []
+            for d in range(n_dirs):
+                k = layer * n_dirs + d
+                w, b = ws[k], bs[k]
+                h = hx[k, i]
+                out = [None] * len(inp)
+                steps = range(len(inp)) if d == 0 else reversed(range(len(inp)))
+                for t in steps:
+                    x = inp[t]
+                    r = _sigmoid(w[0].dot(x) + b[0] + w[3].dot(h) + b[3])
+                    z = _sigmoid(w[1].dot(x) + b[1] + w[4].dot(h) + b[4])
+                    h_bar = numpy.tanh(w[2].dot(x) + b[2] + r * (w[5].dot(h) + b[5]))
+                    h = (1 - z) * h_bar + z * h
+                    out[t] = h
+                hy[k, i] = h
+                outs.append(numpy.stack(out))
+            inp = numpy.concatenate(outs, axis=1)
+        ys.append(inp)
+    return hy, ys
+
+
+def _make(n_layers, n_dirs, in_size, n_units, lengths, dtype, seed=0):
+    rng = numpy.random.RandomState(seed)
+    xs = [rng.uniform(-1, 1, (n, in_size)).astype(dtype) for n in lengths]
+    hx = rng.uniform(-1, 1, (n_layers * n_dirs, len(lengths), n_units)).astype(dtype)
+    ws, bs = [], []
+    for layer in range(n_layers):
+        for _ in range(n_dirs):
+            size = in_size if layer == 0 else n_units * n_dirs
+            ws.append([rng.uniform(-.5, .5, (n_units, size if j < 3 else n_units))
+                       .astype(dtype) for j in range(6)])
+            bs.append([rng.uniform(-.5, .5, n_units).astype(dtype) for _ in range(6)])
+    return hx, ws, bs, xs
+
+
+@pytest.mark.parametrize('bi', [False, True])
+@pytest.mark.parametrize('lengths', [[3, 2, 2, 1], [2]])
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_forward(bi, lengths, dtype):
+    n_dirs = 2 if bi else 1
+    hx, ws, bs, xs = _make(2, n_dirs, 3, 4, lengths, dtype)
+    fn = F.n_step_bigru if bi else F.n_step_gru
+    hy, ys = fn(2, 0.0, hx, ws, bs, xs)
+    hy_ref, ys_ref = _reference(2, hx, ws, bs, xs, n_dirs)
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == numpy.float32 else dict(rtol=1e-10)
+    numpy.testing.assert_allclose(hy.array, hy_ref, **tol)
+    for y, y_ref in zip(ys, ys_ref):
+        assert y.shape == (len(y_ref), 4 * n_dirs)
+        numpy.testing.assert_allclose(y.array, y_ref, **tol)
+
+
+def _flat(fn, n_layers, hx, ws, bs, xs):
+    n_w = len(ws) * 6
+
+    def f(hx, *args):
+        it_w, it_b = iter(args[:n_w]), iter(args[n_w:2 * n_w])
+        ws_ = [[next(it_w) for _ in range(6)] for _ in ws]
+        bs_ = [[next(it_b) for _ in range(6)] for _ in bs]
+        hy, ys = fn(n_layers, 0.0, hx, ws_, bs_, list(args[2 * n_w:]))
+        return (hy,) + tuple(ys)
+    inputs = (hx,) + tuple(a for w in ws for a in w) + tuple(a for b in bs for a in b) + \
+        tuple(xs)
+    return f, inputs
+
+
+@pytest.mark.parametrize('bi', [False, True])
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_backward(bi, dtype):
+    hx, ws, bs, xs = _make(2, 2 if bi else 1, 2, 2, [3, 1], dtype, 1)
+    f, inputs = _flat(F.n_step_bigru if bi else F.n_step_gru, 2, hx, ws, bs, xs)
+    rng = numpy.random.RandomState(2)
+    gys = tuple(rng.uniform(-1, 1, y.shape).astype(dtype) for y in f(*inputs))
+    tol = dict(atol=1e-3, rtol=1e-3, eps=1e-3) if dtype == numpy.float32 else \
+        dict(atol=1e-6, rtol=1e-5, eps=1e-5)
+    gradient_check.check_backward(f, inputs, gys, dtype=numpy.float64, **tol)
+
+
+def test_double_backward():
+    hx, ws, bs, xs = _make(1, 1, 2, 2, [2, 1], numpy.float64, 3)
+    f, inputs = _flat(F.n_step_gru, 1, hx, ws, bs, xs)
+    rng = numpy.random.RandomState(4)
+    gys = tuple(rng.uniform(-1, 1, y.shape) for y in f(*inputs))
+    ggs = tuple(rng.uniform(-1, 1, a.shape) for a in inputs)
+    gradient_check.check_double_backward(f, inputs, gys, ggs, dtype=numpy.float64,
+                                         atol=1e-5, rtol=1e-4, eps=1e-5)
+
+
+def test_bad_arguments():
+    hx, ws, bs, xs = _make(1, 1, 3, 4, [2, 1], numpy.float32)
+    with pytest.raises(ValueError):
+        F.n_step_gru(1, 0.0, hx, [w[:2] for w in ws], bs, xs)
+    from dchain.utils import type_check
+    with pytest.raises(type_check.InvalidType):
+        F.n_step_gru(1, 0.0, hx, ws, bs, [x[:, :2] for x in xs])
