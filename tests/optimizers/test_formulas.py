@@ -44,10 +44,115 @@ def _adam(p, gs, alpha=0.01, beta1=0.8, beta2=0.9, eps=1e-6, eta=1.0, weight_dec
     return p
 
 
+def _nesterov(p, gs, lr=0.1, momentum=0.8):
+    # Sutskever et al. (2013): evaluate the gradient at the look-ahead point; with
+    # phi = p + momentum * v tracked instead of p, the update reads as below. Here the
+    # gradient is given, so we track phi directly.
+    v = numpy.zeros_like(p)
+    for g in gs:
+        v_new = momentum * v - lr * g
+        p = p - momentum * v + (1 + momentum) * v_new
+        v = v_new
+    return p
+
+
+def _corrected_momentum(p, gs, lr=0.1, momentum=0.8):
+    v = numpy.zeros_like(p)
+    for g in gs:
+        v = momentum * v - g
+        p = p + lr * v
+    return p
+
+
+def _adagrad(p, gs, lr=0.1, eps=1e-6):
+    h = numpy.zeros_like(p)
+    for g in gs:
+        h = h + g ** 2
+        p = p - lr * g / (numpy.sqrt(h) + eps)
+    return p
+
+
+def _adadelta(p, gs, rho=0.8, eps=1e-3):
+    eg2 = numpy.zeros_like(p)
+    edx2 = numpy.zeros_like(p)
+    for g in gs:
+        eg2 = rho * eg2 + (1 - rho) * g ** 2
+        dx = -numpy.sqrt(edx2 + eps) / numpy.sqrt(eg2 + eps) * g
+        edx2 = rho * edx2 + (1 - rho) * dx ** 2
+        p = p + dx
+    return p
+
+
+def _rmsprop(p, gs, lr=0.1, alpha=0.8, eps=1e-6, inside=False):
+    ms = numpy.zeros_like(p)
+    for g in gs:
+        ms = alpha * ms + (1 - alpha) * g ** 2
+        denom = numpy.sqrt(ms + eps) if inside else numpy.sqrt(ms) + eps
+        p = p - lr * g / denom
+    return p
+
+
+def _rmsprop_graves(p, gs, lr=0.1, alpha=0.8, momentum=0.7, eps=1e-3):
+    n = numpy.zeros_like(p)
+    gbar = numpy.zeros_like(p)
+    delta = numpy.zeros_like(p)
+    for g in gs:
+        n = alpha * n + (1 - alpha) * g ** 2
+        gbar = alpha * gbar + (1 - alpha) * g
+        delta = momentum * delta - lr * g / numpy.sqrt(n - gbar ** 2 + eps)
+        p = p + delta
+    return p
+
+
+def _smorms3(p, gs, lr=0.05, eps=1e-8):
+    mem = numpy.ones_like(p)
+    g1 = numpy.zeros_like(p)
+    g2 = numpy.zeros_like(p)
+    for g in gs:
+        r = 1 / (mem + 1)
+        g1 = (1 - r) * g1 + r * g
+        g2 = (1 - r) * g2 + r * g * g
+        x = g1 * g1 / (g2 + eps)
+        p = p - g * numpy.minimum(x, lr) / (numpy.sqrt(g2) + eps)
+        mem = 1 + mem * (1 - x)
+    return p
+
+
+def _msvag(p, gs, lr=0.1, beta=0.8, eta=1.0, weight_decay_rate=0.0):
+    m = numpy.zeros_like(p)
+    v = numpy.zeros_like(p)
+    for t, g in enumerate(gs, 1):
+        m = beta * m + (1 - beta) * g
+        v = beta * v + (1 - beta) * g * g
+        mh = m / (1 - beta ** t)
+        vh = v / (1 - beta ** t)
+        # rho(beta, t) of Balles & Hennig, in its simplified form, capped as in their code.
+        rho = min((1 - beta) * (1 + beta ** t) / ((1 + beta) * (1 - beta ** t)), 0.999)
+        s = (vh - mh ** 2) / (1 - rho)
+        gamma = numpy.clip(mh ** 2 / (mh ** 2 + rho * s), 0, 1)
+        p = p - eta * (lr * gamma * mh + weight_decay_rate * p)
+    return p
+
+
 ADAM_ARGS = dict(alpha=0.01, beta1=0.8, beta2=0.9, eps=1e-6)
 CASES = [
     ('SGD', lambda: optimizers.SGD(lr=0.1), _sgd),
     ('MomentumSGD', lambda: optimizers.MomentumSGD(lr=0.1, momentum=0.8), _momentum_sgd),
+    ('NesterovAG', lambda: optimizers.NesterovAG(lr=0.1, momentum=0.8), _nesterov),
+    ('CorrectedMomentumSGD', lambda: optimizers.CorrectedMomentumSGD(lr=0.1, momentum=0.8),
+     _corrected_momentum),
+    ('AdaGrad', lambda: optimizers.AdaGrad(lr=0.1, eps=1e-6), _adagrad),
+    ('AdaDelta', lambda: optimizers.AdaDelta(rho=0.8, eps=1e-3), _adadelta),
+    ('RMSprop', lambda: optimizers.RMSprop(lr=0.1, alpha=0.8, eps=1e-6), _rmsprop),
+    ('RMSprop-inside', lambda: optimizers.RMSprop(lr=0.1, alpha=0.8, eps=1e-6,
+                                                  eps_inside_sqrt=True),
+     lambda p, gs: _rmsprop(p, gs, inside=True)),
+    ('RMSpropGraves', lambda: optimizers.RMSpropGraves(lr=0.1, alpha=0.8, momentum=0.7,
+                                                        eps=1e-3), _rmsprop_graves),
+    ('SMORMS3', lambda: optimizers.SMORMS3(lr=0.05, eps=1e-8), _smorms3),
+    ('MSVAG', lambda: optimizers.MSVAG(lr=0.1, beta=0.8), _msvag),
+    ('MSVAG-eta-wd', lambda: optimizers.MSVAG(lr=0.1, beta=0.8, eta=0.5, weight_decay_rate=0.1),
+     lambda p, gs: _msvag(p, gs, eta=0.5, weight_decay_rate=0.1)),
     ('Adam', lambda: optimizers.Adam(**ADAM_ARGS), _adam),
     ('Adam-eta-wd', lambda: optimizers.Adam(eta=0.5, weight_decay_rate=0.1, **ADAM_ARGS),
      lambda p, gs: _adam(p, gs, eta=0.5, weight_decay_rate=0.1)),
