@@ -1,0 +1,212 @@
+"""N-dimensional convolution (``F.convolution_nd``, ``F.convolution_1d``, ``F.convolution_3d``).
+
+CPU kernel: one im2col into a batch-last column buffer ``(c, *k, *out, n)`` and one GEMM for
+the whole batch (one per group); the output is allocated batch-last and returned as an
+``(n, c_out, *out)`` view. The gradient w.r.t. ``x`` is a deconvolution and the gradient
+w.r.t. ``W`` a :class:`ConvolutionNDGradW` node, so both can be differentiated again.
+The column buffer is not kept for backward: the weight gradient rebuilds it, which keeps
+the memory of a network at its activations instead of its columns.
+"""
+import numpy
+
+from dchain import backend
+from dchain import function_node
+from dchain.utils import conv_nd
+from dchain.utils import type_check
+
+
+def _matmul(a, b):
+    """``a @ b`` for ``(G, m, k) @ (G, k, p)``; a single GEMM when there is one group."""
+    xp = backend.get_array_module(a)
+    if a.shape[0] == 1:
+        return xp.matmul(a[0], b[0])[None]
+    return xp.matmul(a, b)
+
+
+def conv_forward(x, W, b, stride, pad, dilate, groups, out_size):
+    """``y = conv(x, W) + b`` on arrays (numpy or cupy); ``y`` is a view of a batch-last buffer."""
+    n = x.shape[0]
+    oc = W.shape[0]
+    ksize = W.shape[2:]
+    col = conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), ksize, stride, pad, dilate,
+                                    out_size)
+    col = col.reshape(groups, -1, _prod(out_size) * n)
+    y = _matmul(W.reshape(groups, oc // groups, -1), col)
+    del col
+    y = y.reshape(oc, -1)
+    if b is not None:
+        y += b[:, None]
+    return conv_nd.from_batch_last(y.reshape((oc,) + tuple(out_size) + (n,)))
+
+
+def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups):
+    """Gradient of ``conv(x, W)`` w.r.t. ``W`` given the output gradient ``gy``."""
+    n = x.shape[0]
+    oc = w_shape[0]
+    out_size = gy.shape[2:]
+    m = _prod(out_size) * n
+    col = conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), w_shape[2:], stride, pad,
+                                    dilate, out_size)
+    col = col.reshape(groups, -1, m)
+    gyt = conv_nd.to_batch_last(gy).reshape(groups, oc // groups, m)
+    gW = _matmul(gyt, col.transpose(0, 2, 1))
+    return gW.reshape(w_shape)
+
+
+def needs_cover_all(in_size, out_size, ksize, conv):
+    """Whether ``conv``'s geometry maps ``in_size`` to ``out_size`` only with cover_all."""
+    return any(conv_nd.get_conv_outsize(in_size[i], ksize[i], conv.stride[i], conv.pad[i],
+                                        d=conv.dilate[i]) != out_size[i]
+               for i in range(len(in_size)))
+
+
+def _prod(values):
+    p = 1
+    for v in values:
+        p *= v
+    return p
+
+
+def _check_conv_types(in_types, ndim, groups):
+    n_in = type_check.eval(in_types.size())
+    type_check.expect(in_types.size() >= 2, in_types.size() <= 3)
+    type_check.argname(in_types, ('x', 'W', 'b')[:n_in])
+    x_type, w_type = in_types[:2]
+    type_check.expect(
+        x_type.dtype.kind == 'f',
+        w_type.dtype == x_type.dtype,
+        x_type.ndim == ndim + 2,
+        w_type.ndim == ndim + 2,
+        x_type.shape[1] == w_type.shape[1] * groups,
+    )
+    if n_in == 3:
+        b_type = in_types[2]
+        type_check.expect(
+            b_type.dtype == x_type.dtype,
+            b_type.ndim == 1,
+            b_type.shape[0] == w_type.shape[0],
+        )
+
+
+class ConvolutionND(function_node.FunctionNode):
+    """N-d convolution of ``x`` ``(n, c, *size)`` with ``W`` ``(c_out, c / groups, *k)``."""
+
+    def __init__(self, ndim, stride=1, pad=0, cover_all=False, dilate=1, groups=1):
+        self.ndim = ndim
+        self.stride = conv_nd.as_tuple(stride, ndim, 'stride')
+        self.pad = conv_nd.as_tuple(pad, ndim, 'pad', 0)
+        self.dilate = conv_nd.as_tuple(dilate, ndim, 'dilate')
+        self.cover_all = bool(cover_all)
+        if not isinstance(groups, (int, numpy.integer)) or groups < 1:
+            raise ValueError('groups must be a positive int, got {!r}'.format(groups))
+        self.groups = int(groups)
+
+    def _out_size(self, in_size, ksize):
+        return tuple(conv_nd.get_conv_outsize(in_size[i], ksize[i], self.stride[i],
+                                              self.pad[i], self.cover_all, self.dilate[i])
+                     for i in range(self.ndim))
+
+    def check_type_forward(self, in_types):
+        _check_conv_types(in_types, self.ndim, self.groups)
+        x_type, w_type = in_types[:2]
+        type_check.expect(w_type.shape[0] % self.groups == 0)
+        for i in range(self.ndim):
+            dk = (w_type.shape[2 + i] - 1) * self.dilate[i] + 1
+            type_check.expect(x_type.shape[2 + i] + 2 * self.pad[i] >= dk)
+
+    def forward(self, inputs):
+        self.retain_inputs((0, 1))
+        x, W = inputs[:2]
+        b = inputs[2] if len(inputs) == 3 else None
+        out_size = self._out_size(x.shape[2:], W.shape[2:])
+        return conv_forward(x, W, b, self.stride, self.pad, self.dilate, self.groups,
+                            out_size),
+
+    def backward(self, indexes, grad_outputs):
+        from dchain.functions.connection.deconvolution_nd import DeconvolutionND
+        x, W = self.get_retained_inputs()
+        gy, = grad_outputs
+        ret = []
+        if 0 in indexes:
+            gx = DeconvolutionND(self.ndim, self.stride, self.pad, x.shape[2:], self.dilate,
+                                 self.groups).apply((gy, W))[0]
+            ret.append(gx)
+        if 1 in indexes:
+            gW = ConvolutionNDGradW(self, W.shape).apply((x, gy))[0]
+            ret.append(gW)
+        if 2 in indexes:
+            from dchain.functions.math.sum import sum as sum_
+            axes = (0,) + tuple(range(2, gy.ndim))
+            ret.append(sum_(gy, axis=axes))
+        return tuple(ret)
+
+
+class ConvolutionNDGradW(function_node.FunctionNode):
+    """Gradient of a convolution w.r.t. its weight, as a function of ``(x, gy)``."""
+
+    def __init__(self, conv, w_shape):
+        self.ndim = conv.ndim
+        self.stride = conv.stride
+        self.pad = conv.pad
+        self.dilate = conv.dilate
+        self.groups = conv.groups
+        self.w_shape = tuple(w_shape)
+
+    def forward(self, inputs):
+        self.retain_inputs((0, 1))
+        x, gy = inputs
+        return conv_grad_w(x, gy, self.w_shape, self.stride, self.pad, self.dilate,
+                           self.groups),
+
+    def backward(self, indexes, grad_outputs):
+        from dchain.functions.connection.deconvolution_nd import DeconvolutionND
+        x, gy = self.get_retained_inputs()
+        ggW, = grad_outputs
+        ret = []
+        if 0 in indexes:
+            ret.append(DeconvolutionND(self.ndim, self.stride, self.pad, x.shape[2:],
+                                       self.dilate, self.groups).apply((gy, ggW))[0])
+        if 1 in indexes:
+            cover_all = needs_cover_all(x.shape[2:], gy.shape[2:], self.w_shape[2:], self)
+            ret.append(ConvolutionND(self.ndim, self.stride, self.pad, cover_all,
+                                     self.dilate, self.groups).apply((x, ggW))[0])
+        return tuple(ret)
+
+
+def convolution_nd(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, groups=1):
+    """N-dimensional convolution.
+
+    Args:
+        x (Variable or array): input ``(n, c_in, d_1, ..., d_N)``.
+        W (Variable or array): weight ``(c_out, c_in / groups, k_1, ..., k_N)``.
+        b (Variable or array): bias ``(c_out,)`` or None.
+        stride, pad, dilate (int or tuple of N ints): stride, zero padding and dilation of
+            the kernel.
+        cover_all (bool): extend the output so every input pixel is covered by some window.
+        groups (int): split the channels into this many independent groups.
+
+    Returns:
+        Variable: ``(n, c_out, o_1, ..., o_N)`` with
+        ``o = (d + 2 p - ((k - 1) dilate + 1)) // s + 1`` (plus ``s - 1`` in the numerator
+        with ``cover_all``).
+    """
+    ndim = len(x.shape) - 2
+    if ndim < 1:
+        raise type_check.InvalidType('x.ndim >= 3', 'x.ndim = {}'.format(len(x.shape)))
+    func = ConvolutionND(ndim, stride, pad, cover_all, dilate, groups)
+    args = (x, W) if b is None else (x, W, b)
+    return func.apply(args)[0]
+
+
+def convolution_1d(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, groups=1):
+    """1-d convolution: :func:`convolution_nd` on ``(n, c, w)`` inputs."""
+    if len(x.shape) != 3:
+        raise type_check.InvalidType('x.ndim == 3', 'x.ndim = {}'.format(len(x.shape)))
+    return convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+
+
+def convolution_3d(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, groups=1):
+    """3-d convolution: :func:`convolution_nd` on ``(n, c, d, h, w)`` inputs."""
+    if len(x.shape) != 5:
+        raise type_check.InvalidType('x.ndim == 5', 'x.ndim = {}'.format(len(x.shape)))
+    return convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)

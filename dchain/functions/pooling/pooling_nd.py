@@ -1,0 +1,207 @@
+"""Shared machinery of the N-d pooling functions: argument handling, window geometry, and
+the linear window nodes (window sum and its adjoint) behind average pooling and unpooling.
+
+Like the convolutions, pooling works on batch-last views ``(c, *size, n)`` (see
+:mod:`dchain.utils.conv_nd`) and returns ``(n, c, *size)`` views of batch-last buffers.
+"""
+import numpy
+
+from dchain import backend
+from dchain import function_node
+from dchain.utils import conv_nd
+from dchain.utils import type_check
+
+
+class Geometry:
+    """Windows of a pooling: ``ksize``, ``stride``, ``pad`` between ``in_size``/``out_size``."""
+
+    __slots__ = ('ksize', 'stride', 'pad', 'dilate', 'in_size', 'out_size')
+
+    def __init__(self, ksize, stride, pad, in_size, out_size):
+        self.ksize = tuple(ksize)
+        self.stride = tuple(stride)
+        self.pad = tuple(pad)
+        self.dilate = (1,) * len(ksize)
+        self.in_size = tuple(in_size)
+        self.out_size = tuple(out_size)
+
+    @property
+    def kernel_size(self):
+        size = 1
+        for k in self.ksize:
+            size *= k
+        return size
+
+    def im2col(self, xt, pval):
+        """Kernel-first columns ``(*ksize, c, *out, n)`` of a batch-last array."""
+        return conv_nd.im2col_batch_last(xt, self.ksize, self.stride, self.pad, self.dilate,
+                                         self.out_size, pval, kernel_first=True)
+
+    def col2im(self, col):
+        return conv_nd.col2im_batch_last(col, self.in_size, self.stride, self.pad,
+                                         self.dilate, kernel_first=True)
+
+    def window_sum(self, xt):
+        return conv_nd.window_sum_batch_last(xt, self.ksize, self.stride, self.pad,
+                                             self.dilate, self.out_size)
+
+    def window_scatter(self, yt):
+        return conv_nd.col2im_batch_last(yt, self.in_size, self.stride, self.pad,
+                                         self.dilate, ksize=self.ksize)
+
+
+class PoolingND(function_node.FunctionNode):
+    """Base of the pooling nodes: validated ``ksize``/``stride``/``pad`` and a type check."""
+
+    def __init__(self, ndim, ksize, stride=None, pad=0, cover_all=True):
+        if ksize is None:
+            raise ValueError('ksize is required')
+        self.ndim = ndim
+        self.ksize = conv_nd.as_tuple(ksize, ndim, 'ksize')
+        self.stride = self.ksize if stride is None else conv_nd.as_tuple(stride, ndim,
+                                                                         'stride')
+        self.pad = conv_nd.as_tuple(pad, ndim, 'pad', 0)
+        self.cover_all = bool(cover_all)
+
+    def check_type_forward(self, in_types):
+        type_check.argname(in_types, ('x',))
+        type_check.expect(in_types.size() == 1)
+        x_type = in_types[0]
+        type_check.expect(x_type.dtype.kind == 'f', x_type.ndim == self.ndim + 2)
+        slack = 0
+        for i in range(self.ndim):
+            if self.cover_all:
+                slack = self.stride[i] - 1
+            type_check.expect(x_type.shape[2 + i] + 2 * self.pad[i] + slack >= self.ksize[i])
+
+    def geometry(self, in_size):
+        out_size = tuple(conv_nd.get_conv_outsize(in_size[i], self.ksize[i], self.stride[i],
+                                                  self.pad[i], self.cover_all)
+                         for i in range(self.ndim))
+        return Geometry(self.ksize, self.stride, self.pad, in_size, out_size)
+
+
+def count_coefficient(geometry, dtype, xp):
+    """``1 / (number of non-padding inputs)`` of every window, shaped ``(1, *out, 1)``."""
+    ones = xp.ones((1,) + geometry.in_size + (1,), dtype=dtype)
+    counts = geometry.window_sum(ones)
+    return (1 / counts).astype(dtype, copy=False)
+
+
+def _scale(y, coeff):
+    if isinstance(coeff, float):
+        y *= y.dtype.type(coeff)
+    else:
+        y *= coeff
+    return y
+
+
+class WindowSum(function_node.FunctionNode):
+    """``coeff`` times the sum of every window (average pooling's forward, unpooling's grad).
+
+    ``coeff`` is a float or an array of shape ``(1, *out_size, 1)``.
+    """
+
+    def __init__(self, geometry, coeff):
+        self.geometry = geometry
+        self.coeff = coeff
+
+    def forward(self, inputs):
+        x, = inputs
+        y = _scale(self.geometry.window_sum(conv_nd.to_batch_last(x)), self.coeff)
+        return conv_nd.from_batch_last(y),
+
+    def backward(self, indexes, grad_outputs):
+        return WindowScatter(self.geometry, self.coeff).apply(grad_outputs)
+
+
+class WindowScatter(function_node.FunctionNode):
+    """Adjoint of :class:`WindowSum`: add ``coeff * y`` to every input of its window."""
+
+    def __init__(self, geometry, coeff):
+        self.geometry = geometry
+        self.coeff = coeff
+
+    def forward(self, inputs):
+        y, = inputs
+        yt = conv_nd.to_batch_last(y)
+        if isinstance(self.coeff, float):
+            yt = yt * yt.dtype.type(self.coeff)
+        else:
+            yt = yt * self.coeff
+        return conv_nd.from_batch_last(self.geometry.window_scatter(yt)),
+
+    def backward(self, indexes, grad_outputs):
+        return WindowSum(self.geometry, self.coeff).apply(grad_outputs)
+
+
+def _index_dtype(kernel_size):
+    return numpy.int8 if kernel_size < 128 else numpy.int32
+
+
+def max_with_indexes(geometry, x):
+    """Window maxima of ``x`` ``(n, c, *in)`` and the argmax within each window.
+
+    Returns batch-last ``(c, *out, n)`` maxima and flat indexes (first maximum wins).
+    """
+    xp = backend.get_array_module(x)
+    col = geometry.im2col(conv_nd.to_batch_last(x), -numpy.inf)
+    k_total = geometry.kernel_size
+    out_shape = col.shape[len(geometry.ksize):]
+    col = col.reshape(k_total, -1)
+    y = col[0].copy()
+    idx = xp.zeros(y.shape, dtype=_index_dtype(k_total))
+    mask = xp.empty(y.shape, dtype=bool)
+    step = xp.empty(y.shape, dtype=idx.dtype)
+    for k in range(1, k_total):
+        # Strictly greater: a later tap wins only when larger, so ties keep the first; and
+        # since k grows, the index of the last win is max(idx, k * won).
+        xp.greater(col[k], y, out=mask)
+        xp.maximum(y, col[k], out=y)
+        xp.multiply(mask, idx.dtype.type(k), out=step)
+        xp.maximum(idx, step, out=idx)
+    return y.reshape(out_shape), idx
+
+
+class MaxPoolingScatter(function_node.FunctionNode):
+    """Put each value at its window's argmax (max pooling's gradient, upsampling)."""
+
+    def __init__(self, geometry, indexes):
+        self.geometry = geometry
+        self.indexes = indexes  # flat, batch-last order
+
+    def forward(self, inputs):
+        gy, = inputs
+        xp = backend.get_array_module(gy)
+        g = self.geometry
+        gyt = conv_nd.to_batch_last(gy)
+        c, n = gyt.shape[0], gyt.shape[-1]
+        taps = xp.arange(g.kernel_size, dtype=self.indexes.dtype)[:, None]
+        gcol = xp.where(self.indexes[None, :] == taps, gyt.reshape(1, -1),
+                        gy.dtype.type(0))
+        gcol = gcol.reshape(g.ksize + (c,) + g.out_size + (n,))
+        return conv_nd.from_batch_last(g.col2im(gcol)),
+
+    def backward(self, indexes, grad_outputs):
+        return MaxPoolingGather(self.geometry, self.indexes).apply(grad_outputs)
+
+
+class MaxPoolingGather(function_node.FunctionNode):
+    """Take from each window the value at the recorded argmax (double backprop of max)."""
+
+    def __init__(self, geometry, indexes):
+        self.geometry = geometry
+        self.indexes = indexes
+
+    def forward(self, inputs):
+        x, = inputs
+        xp = backend.get_array_module(x)
+        g = self.geometry
+        col = g.im2col(conv_nd.to_batch_last(x), 0)
+        out_shape = col.shape[len(g.ksize):]
+        col = col.reshape(g.kernel_size, -1)
+        y = xp.take_along_axis(col, self.indexes[None, :].astype(numpy.intp), axis=0)
+        return conv_nd.from_batch_last(y.reshape(out_shape)),
+
+    def backward(self, indexes, grad_outputs):
+        return MaxPoolingScatter(self.geometry, self.indexes).apply(grad_outputs)

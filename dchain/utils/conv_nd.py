@@ -1,0 +1,209 @@
+"""N-dimensional im2col/col2im on the CPU, shared by convolutions, deconvolutions and pooling.
+
+Internally every spatial kernel works on a *batch-last* view of its operand: an array of shape
+``(n, c, d_1, ..., d_N)`` is seen as ``(c, d_1, ..., d_N, n)``. Copying a window of such a view
+moves runs of ``d_N * n`` contiguous elements instead of rows of ``d_N``, which is what makes
+im2col/col2im cheap next to the GEMM; outputs are allocated batch-last and handed back as
+``(n, c, ...)`` views, so a chain of convolutions and poolings never transposes.
+
+im2col and col2im loop over kernel offsets only (``prod(ksize)`` iterations); each iteration
+is one vectorized copy (or add) of the part of the window that falls inside the input, and
+the padded border is filled with ``pval`` without materializing a padded input.
+"""
+import itertools
+
+import numpy
+
+from dchain import backend
+
+
+def as_tuple(value, ndim, name, minimum=1):
+    """``value`` (an int or a sequence of ``ndim`` ints) as a tuple, validated."""
+    if isinstance(value, (int, numpy.integer)):
+        values = (int(value),) * ndim
+    else:
+        try:
+            values = tuple(int(v) for v in value)
+        except TypeError:
+            raise TypeError('{} must be an int or a tuple of {} ints, got {!r}'.format(
+                name, ndim, value)) from None
+        if len(values) != ndim:
+            raise ValueError('{} must have {} elements, got {!r}'.format(name, ndim, value))
+    for v in values:
+        if v < minimum:
+            raise ValueError('{} must be >= {}, got {!r}'.format(name, minimum, value))
+    return values
+
+
+def get_conv_outsize(size, k, s, p, cover_all=False, d=1):
+    """Output length of a convolution (or pooling) along one axis."""
+    dk = k + (k - 1) * (d - 1)
+    if cover_all:
+        return (size + p * 2 - dk + s - 1) // s + 1
+    return (size + p * 2 - dk) // s + 1
+
+
+def get_deconv_outsize(size, k, s, p, cover_all=False, d=1):
+    """Output length of a deconvolution (the input length of the matching convolution)."""
+    dk = k + (k - 1) * (d - 1)
+    if cover_all:
+        return s * (size - 1) + dk - s + 1 - 2 * p
+    return s * (size - 1) + dk - 2 * p
+
+
+def to_batch_last(x):
+    """View ``(n, c, *s)`` as ``(c, *s, n)`` (no copy)."""
+    return x.transpose(tuple(range(1, x.ndim)) + (0,))
+
+
+def from_batch_last(y):
+    """View ``(c, *s, n)`` as ``(n, c, *s)`` (no copy)."""
+    nd = y.ndim
+    return y.transpose((nd - 1,) + tuple(range(nd - 1)))
+
+
+def _valid_range(k, size, out, s, p, d):
+    """Outputs ``[lo, hi)`` whose tap ``k`` lands inside the input, and the first input index."""
+    start = k * d - p
+    lo = 0 if start >= 0 else (-start + s - 1) // s
+    last = size - 1 - start
+    hi = 0 if last < 0 else min(out, last // s + 1)
+    return lo, hi, start + lo * s
+
+
+def _offsets(ksize):
+    return itertools.product(*[range(k) for k in ksize])
+
+
+def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
+                      kernel_first=False):
+    """Patches of a batch-last array.
+
+    Args:
+        xt: array of shape ``(c, *in_size, n)``.
+        out_size: output spatial size (explicit, so cover_all and deconvolution sizes pass
+            through unchanged).
+        kernel_first: layout ``(*ksize, c, *out_size, n)`` instead of
+            ``(c, *ksize, *out_size, n)``.
+
+    Returns:
+        The column array (C-contiguous) in the chosen layout.
+    """
+    ndim = len(ksize)
+    c = xt.shape[0]
+    in_size = xt.shape[1:-1]
+    n = xt.shape[-1]
+    shape = (tuple(ksize) + (c,) if kernel_first else (c,) + tuple(ksize)) + \
+        tuple(out_size) + (n,)
+    col = backend.get_array_module(xt).empty(shape, dtype=xt.dtype)
+    full = slice(None)
+    for kk in _offsets(ksize):
+        dst = col[kk] if kernel_first else col[(full,) + kk]
+        ranges = [_valid_range(kk[i], in_size[i], out_size[i], stride[i], pad[i], dilate[i])
+                  for i in range(ndim)]
+        if any(hi <= lo for lo, hi, _ in ranges):
+            dst.fill(pval)
+            continue
+        src = xt[(full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
+                                 for (lo, hi, st), s in zip(ranges, stride))]
+        dst[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)] = src
+        for i, (lo, hi, _) in enumerate(ranges):
+            lead = (full,) * (i + 1)
+            if lo > 0:
+                dst[lead + (slice(0, lo),)] = pval
+            if hi < out_size[i]:
+                dst[lead + (slice(hi, None),)] = pval
+    return col
+
+
+def col2im_batch_last(col, in_size, stride, pad, dilate, kernel_first=False, ksize=None,
+                      out=None):
+    """Sum patches back into a batch-last array (the adjoint of :func:`im2col_batch_last`).
+
+    Args:
+        col: ``(c, *ksize, *out_size, n)`` (or kernel-first) column array. With ``ksize``
+            given, ``col`` is instead one ``(c, *out_size, n)`` block added at every offset
+            (the scatter of a window sum).
+        in_size: spatial size of the result.
+        out: optional zero-filled ``(c, *in_size, n)`` array to accumulate into.
+
+    Returns:
+        array of shape ``(c, *in_size, n)``.
+    """
+    ndim = len(in_size)
+    broadcast = ksize is not None
+    if broadcast:
+        c, n = col.shape[0], col.shape[-1]
+        out_size = col.shape[1:-1]
+    elif kernel_first:
+        ksize = col.shape[:ndim]
+        c = col.shape[ndim]
+        out_size = col.shape[ndim + 1:-1]
+        n = col.shape[-1]
+    else:
+        c = col.shape[0]
+        ksize = col.shape[1:1 + ndim]
+        out_size = col.shape[1 + ndim:-1]
+        n = col.shape[-1]
+    if out is None:
+        out = backend.get_array_module(col).zeros((c,) + tuple(in_size) + (n,),
+                                                  dtype=col.dtype)
+    full = slice(None)
+    for kk in _offsets(ksize):
+        if broadcast:
+            block = col
+        else:
+            block = col[kk] if kernel_first else col[(full,) + kk]
+        ranges = [_valid_range(kk[i], in_size[i], out_size[i], stride[i], pad[i], dilate[i])
+                  for i in range(ndim)]
+        if any(hi <= lo for lo, hi, _ in ranges):
+            continue
+        dst = out[(full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
+                                  for (lo, hi, st), s in zip(ranges, stride))]
+        dst += block[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)]
+    return out
+
+
+def window_sum_batch_last(xt, ksize, stride, pad, dilate, out_size):
+    """Sum of every window (zero padding) without building the column array."""
+    ndim = len(ksize)
+    c, n = xt.shape[0], xt.shape[-1]
+    in_size = xt.shape[1:-1]
+    y = backend.get_array_module(xt).zeros((c,) + tuple(out_size) + (n,), dtype=xt.dtype)
+    full = slice(None)
+    for kk in _offsets(ksize):
+        ranges = [_valid_range(kk[i], in_size[i], out_size[i], stride[i], pad[i], dilate[i])
+                  for i in range(ndim)]
+        if any(hi <= lo for lo, hi, _ in ranges):
+            continue
+        src = xt[(full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
+                                 for (lo, hi, st), s in zip(ranges, stride))]
+        y[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)] += src
+    return y
+
+
+def im2col_nd_cpu(img, ksize, stride, pad, pval=0, cover_all=False, dilate=1):
+    """Patches of ``img`` ``(n, c, *size)`` as ``(n, c, *ksize, *out_size)`` (Chainer's layout).
+
+    The result is a view of a batch-last buffer, not C-contiguous.
+    """
+    ndim = img.ndim - 2
+    ksize = as_tuple(ksize, ndim, 'ksize')
+    stride = as_tuple(stride, ndim, 'stride')
+    pad = as_tuple(pad, ndim, 'pad', 0)
+    dilate = as_tuple(dilate, ndim, 'dilate')
+    out_size = tuple(get_conv_outsize(img.shape[2 + i], ksize[i], stride[i], pad[i],
+                                      cover_all, dilate[i]) for i in range(ndim))
+    col = im2col_batch_last(to_batch_last(img), ksize, stride, pad, dilate, out_size, pval)
+    # (c, *k, *o, n) -> (n, c, *k, *o)
+    return from_batch_last(col)
+
+
+def col2im_nd_cpu(col, stride, pad, dims, dilate=1):
+    """Adjoint of :func:`im2col_nd_cpu`: ``(n, c, *ksize, *out)`` to ``(n, c, *dims)``."""
+    ndim = len(dims)
+    stride = as_tuple(stride, ndim, 'stride')
+    pad = as_tuple(pad, ndim, 'pad', 0)
+    dilate = as_tuple(dilate, ndim, 'dilate')
+    ct = to_batch_last(col)
+    return from_batch_last(col2im_batch_last(ct, tuple(dims), stride, pad, dilate))
