@@ -9,3 +9,7 @@ from dchain.links.connection.deconvolution_nd import DeconvolutionND, Deconvolut
 from dchain.links.connection.depthwise_convolution_2d import DepthwiseConvolution2D  # noqa: F401
 from dchain.links.connection.dilated_convolution_2d import DilatedConvolution2D  # noqa: F401
 from dchain.links.connection.mlp_convolution_2d import MLPConvolution2D  # noqa: F401
+from dchain.links.connection.n_step_rnn import (  # noqa: F401
+    NStepBiRNNReLU, NStepBiRNNTanh, NStepRNNReLU, NStepRNNTanh)
+from dchain.links.connection.n_step_lstm import NStepBiLSTM, NStepLSTM  # noqa: F401
+from dchain.links.connection.n_step_gru import NStepBiGRU, NStepGRU  # noqa: F401
