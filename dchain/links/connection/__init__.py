@@ -13,3 +13,4 @@ from dchain.links.connection.n_step_rnn import (  # noqa: F401
     NStepBiRNNReLU, NStepBiRNNTanh, NStepRNNReLU, NStepRNNTanh)
 from dchain.links.connection.n_step_lstm import NStepBiLSTM, NStepLSTM  # noqa: F401
 from dchain.links.connection.n_step_gru import NStepBiGRU, NStepGRU  # noqa: F401
+from dchain.links.connection.gru import GRU, StatefulGRU, StatelessGRU  # noqa: F401
