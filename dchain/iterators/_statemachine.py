@@ -161,9 +161,11 @@ class IndexIterator(Iterator):
         is_new_epoch = serializer('is_new_epoch', self._is_new_epoch)
         order = self._order
         if order is not None:
-            loaded = serializer('order', order)
-            if loaded is not None:
-                order = numpy.asarray(loaded)
+            # A copy: a deserializer fills it in place, and batches already planned from the
+            # current order must not see it change under them.
+            loaded = serializer('order', order.copy())
+            if loaded is not None and not numpy.array_equal(loaded, order):
+                order = numpy.array(loaded)
         try:
             previous = serializer('previous_epoch_detail', self._previous_epoch_detail)
         except KeyError:

@@ -140,3 +140,26 @@ def test_bad_arguments():
         MultithreadIterator([1], 1, n_threads=0)
     with pytest.raises(ValueError, match='order_sampler'):
         MultiprocessIterator([1], 1, shuffle=True, order_sampler=lambda o, p: o)
+
+
+@makers
+def test_loading_a_different_order_at_the_same_position_replans(make, serializer_pair):
+    DictSerializer, DictDeserializer = serializer_pair
+
+    class Reverse:
+        def __call__(self, order, position):
+            return numpy.arange(len(order))[::-1].copy()
+
+    class Identity:
+        def __call__(self, order, position):
+            return numpy.arange(len(order))
+
+    ref = SerialIterator(list(range(6)), 2, order_sampler=Reverse())
+    assert ref.next() == [5, 4]
+    saved = DictSerializer()
+    ref.serialize(saved)
+    with make(list(range(6)), 2, order_sampler=Identity()) as it:
+        assert it.next() == [0, 1]  # [2, 3] is now planned from the identity order
+        it.serialize(DictDeserializer(saved.target))
+        assert it.current_position == 2
+        assert it.next() == [3, 2]
