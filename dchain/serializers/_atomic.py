@@ -13,6 +13,29 @@ os.umask(_UMASK)
 
 
 @contextlib.contextmanager
+def atomic_path(path):
+    """Context manager yielding a temporary path; the file written there replaces ``path``.
+
+    For writers that want a file name rather than a file object (h5py). If the body raises,
+    ``path`` is left untouched and the temporary file is removed.
+    """
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.' + os.path.basename(path) + '.',
+                               suffix='.tmp')
+    os.close(fd)
+    try:
+        yield tmp
+        with open(tmp, 'rb+') as f:
+            os.fsync(f.fileno())
+        _publish(tmp, path, directory)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+
+
+@contextlib.contextmanager
 def atomic_write(path, mode='wb'):
     """Context manager yielding a file object whose contents replace ``path`` on success.
 
@@ -27,12 +50,16 @@ def atomic_write(path, mode='wb'):
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
+        _publish(tmp, path, directory)
     except BaseException:
         with contextlib.suppress(OSError):
             os.remove(tmp)
         raise
+
+
+def _publish(tmp, path, directory):
+    os.chmod(tmp, 0o666 & ~_UMASK)
+    os.replace(tmp, path)
     # Make the rename itself durable; not every platform or file system allows it.
     with contextlib.suppress(OSError):
         dir_fd = os.open(directory, os.O_RDONLY)
