@@ -4,19 +4,37 @@ from dchain.functions.array.broadcast_to import broadcast_to, BroadcastTo  # noq
 from dchain.functions.array.cast import cast, Cast  # noqa: F401
 from dchain.functions.array.concat import concat, Concat  # noqa: F401
 from dchain.functions.array.copy import copy, Copy  # noqa: F401
+from dchain.functions.array.depth2space import depth2space, Depth2Space  # noqa: F401
+from dchain.functions.array.diagonal import diagonal, Diagonal  # noqa: F401
+from dchain.functions.array.dstack import dstack, Dstack  # noqa: F401
 from dchain.functions.array.expand_dims import expand_dims, ExpandDims  # noqa: F401
 from dchain.functions.array.flatten import flatten, Flatten  # noqa: F401
+from dchain.functions.array.flip import flip, Flip  # noqa: F401
+from dchain.functions.array.fliplr import fliplr, FlipLR  # noqa: F401
+from dchain.functions.array.flipud import flipud, FlipUD  # noqa: F401
 from dchain.functions.array.get_item import get_item, GetItem  # noqa: F401
+from dchain.functions.array.hstack import hstack, Hstack  # noqa: F401
 from dchain.functions.array.identity import identity, Identity  # noqa: F401
+from dchain.functions.array.im2col import im2col, Im2Col  # noqa: F401
+from dchain.functions.array.moveaxis import moveaxis, Moveaxis  # noqa: F401
 from dchain.functions.array.pad import pad, Pad  # noqa: F401
+from dchain.functions.array.pad_sequence import pad_sequence, PadSequence  # noqa: F401
+from dchain.functions.array.permutate import permutate, Permutate  # noqa: F401
 from dchain.functions.array.repeat import repeat, Repeat  # noqa: F401
 from dchain.functions.array.reshape import reshape, Reshape  # noqa: F401
+from dchain.functions.array.resize_images import resize_images, ResizeImages  # noqa: F401
+from dchain.functions.array.rollaxis import rollaxis, Rollaxis  # noqa: F401
+from dchain.functions.array.scatter_add import scatter_add, ScatterAdd  # noqa: F401
 from dchain.functions.array.select_item import select_item, SelectItem  # noqa: F401
 from dchain.functions.array.separate import separate, Separate  # noqa: F401
+from dchain.functions.array.space2depth import space2depth, Space2Depth  # noqa: F401
 from dchain.functions.array.split_axis import split_axis, SplitAxis  # noqa: F401
 from dchain.functions.array.squeeze import squeeze, Squeeze  # noqa: F401
 from dchain.functions.array.stack import stack, Stack  # noqa: F401
 from dchain.functions.array.swapaxes import swapaxes, Swapaxes  # noqa: F401
 from dchain.functions.array.tile import tile, Tile  # noqa: F401
 from dchain.functions.array.transpose import transpose, Transpose  # noqa: F401
+from dchain.functions.array.transpose_sequence import (  # noqa: F401
+    transpose_sequence, TransposeSequence)
+from dchain.functions.array.vstack import vstack, Vstack  # noqa: F401
 from dchain.functions.array.where import where, Where  # noqa: F401
