@@ -17,7 +17,7 @@ import warnings
 _root_override = None
 
 #: Seconds a download waits for the server before giving up (``$DCHAIN_DOWNLOAD_TIMEOUT``).
-DEFAULT_TIMEOUT = 15.
+DEFAULT_TIMEOUT = 10.
 
 
 class DownloadError(OSError):
@@ -118,7 +118,7 @@ def cached_download(url, md5=None, sha256=None, path=None, timeout=None):
         md5, sha256 (str): Expected checksum of the download (verified when given).
         path (str): Where to keep the file; by default ``<root>/_dl_cache/<md5 of url>``.
         timeout (float): Seconds to wait for the server (default ``$DCHAIN_DOWNLOAD_TIMEOUT``
-            or 15).
+            or 10).
     """
     if path is None:
         key = hashlib.md5(url.encode('utf-8')).hexdigest()

@@ -41,7 +41,8 @@ def read_idx(path):
         raise ValueError('{}: header promises shape {} ({} bytes of data) but the file holds {} '
                          'bytes (truncated or corrupted?)'.format(
                              path, shape, count * dtype.itemsize, len(data) - header))
-    return numpy.frombuffer(data, dtype, count, header).reshape(shape).astype(dtype.newbyteorder('='))
+    array = numpy.frombuffer(data, dtype, count, header).reshape(shape)
+    return array.astype(dtype.newbyteorder('='))
 
 
 def load_mnist_like(name, base_url, files):
