@@ -16,3 +16,8 @@ from dchain.functions.loss.mean_absolute_error import (  # noqa: F401
     mean_absolute_error, MeanAbsoluteError)
 from dchain.functions.loss.squared_error import squared_error, SquaredError  # noqa: F401
 from dchain.functions.loss.triplet import triplet  # noqa: F401
+from dchain.functions.loss.black_out import black_out  # noqa: F401
+from dchain.functions.loss.ctc import (  # noqa: F401
+    connectionist_temporal_classification, ConnectionistTemporalClassification)
+from dchain.functions.loss.negative_sampling import (  # noqa: F401
+    negative_sampling, NegativeSamplingFunction)
