@@ -10,12 +10,29 @@ from dchain.functions.math.arctanh import arctanh, Arctanh  # noqa: F401
 from dchain.functions.math.argmax import argmax, ArgMax  # noqa: F401
 from dchain.functions.math.argmin import argmin, ArgMin  # noqa: F401
 from dchain.functions.math.average import average  # noqa: F401
+from dchain.functions.math.batch_l2_norm_squared import batch_l2_norm_squared, BatchL2NormSquared  # noqa: F401,E501
 from dchain.functions.math.batch_matmul import batch_matmul  # noqa: F401
+from dchain.functions.math.bias import bias  # noqa: F401
+from dchain.functions.math.ceil import ceil  # noqa: F401
 from dchain.functions.math.clip import clip, Clip  # noqa: F401
 from dchain.functions.math.cos import cos, Cos  # noqa: F401
 from dchain.functions.math.cosh import cosh, Cosh  # noqa: F401
+from dchain.functions.math.cumprod import cumprod, Cumprod  # noqa: F401
+from dchain.functions.math.cumsum import cumsum, Cumsum  # noqa: F401
+from dchain.functions.math.det import batch_det, det, BatchDet  # noqa: F401
+from dchain.functions.math.digamma import digamma, DiGamma  # noqa: F401
+from dchain.functions.math.einsum import einsum, EinSum  # noqa: F401
+from dchain.functions.math.erf import erf, Erf  # noqa: F401
+from dchain.functions.math.erfc import erfc, Erfc  # noqa: F401
+from dchain.functions.math.erfinv import erfinv, ErfInv  # noqa: F401
 from dchain.functions.math.exp import exp, Exp  # noqa: F401
 from dchain.functions.math.expm1 import expm1, Expm1  # noqa: F401
+from dchain.functions.math.fix import fix  # noqa: F401
+from dchain.functions.math.floor import floor  # noqa: F401
+from dchain.functions.math.fmod import fmod, Fmod  # noqa: F401
+from dchain.functions.math.inv import batch_inv, inv, Inv  # noqa: F401
+from dchain.functions.math.lgamma import lgamma, LGamma  # noqa: F401
+from dchain.functions.math.linear_interpolate import linear_interpolate, LinearInterpolate  # noqa: F401,E501
 from dchain.functions.math.log import log, Log  # noqa: F401
 from dchain.functions.math.log10 import log10, Log10  # noqa: F401
 from dchain.functions.math.log1p import log1p, Log1p  # noqa: F401
@@ -27,7 +44,11 @@ from dchain.functions.math.maximum import maximum, Maximum  # noqa: F401
 from dchain.functions.math.mean import mean, Mean  # noqa: F401
 from dchain.functions.math.min import min, Min  # noqa: F401
 from dchain.functions.math.minimum import minimum, Minimum  # noqa: F401
+from dchain.functions.math.polygamma import polygamma, PolyGamma  # noqa: F401
+from dchain.functions.math.prod import prod, Prod  # noqa: F401
 from dchain.functions.math.rsqrt import rsqrt, Rsqrt  # noqa: F401
+from dchain.functions.math.scale import scale  # noqa: F401
+from dchain.functions.math.sign import sign  # noqa: F401
 from dchain.functions.math.sin import sin, Sin  # noqa: F401
 from dchain.functions.math.sinh import sinh, Sinh  # noqa: F401
 from dchain.functions.math.sqrt import sqrt, Sqrt  # noqa: F401

@@ -1,4 +1,6 @@
 """Log of the sum of exponentials over given axes (``F.logsumexp``), computed stably."""
+import numpy
+
 from dchain import function_node
 from dchain import utils
 from dchain.functions.math import _util
@@ -23,7 +25,8 @@ class LogSumExp(function_node.FunctionNode):
         # Rows of -inf (or inf) would give inf - inf = nan; shift those by 0 instead.
         m[~xp.isfinite(m)] = 0
         s = xp.exp(x - m).sum(axis=self.axis)
-        y = xp.log(s)
+        with numpy.errstate(divide='ignore'):  # an all -inf line is -inf, not an error
+            y = xp.log(s)
         y += m.reshape(y.shape)
         return utils.force_array(y),
 

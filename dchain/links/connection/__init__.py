@@ -14,3 +14,5 @@ from dchain.links.connection.n_step_rnn import (  # noqa: F401
 from dchain.links.connection.n_step_lstm import NStepBiLSTM, NStepLSTM  # noqa: F401
 from dchain.links.connection.n_step_gru import NStepBiGRU, NStepGRU  # noqa: F401
 from dchain.links.connection.gru import GRU, StatefulGRU, StatelessGRU  # noqa: F401
+from dchain.links.connection.bias import Bias  # noqa: F401
+from dchain.links.connection.scale import Scale  # noqa: F401
