@@ -529,6 +529,9 @@ class Parameter(Variable):
         array = initializers.generate_array(self.initializer, shape, device.xp,
                                             dtype=self.dtype, device=device)
         self.array = array
+        # Distributed training makes lazily initialized replicas equal right here.
+        for hook in self.__dict__.get('_initialize_hooks', ()):
+            hook(self)
 
     def to_device(self, device):
         device = backend.get_device(device)

@@ -1,0 +1,127 @@
+"""Gradient buckets: parameters' gradients packed into a few flat buffers for reduction.
+
+As Horovod's tensor fusion and DDP's buckets do, gradients are grouped (in reverse order of the
+parameters, which is roughly the order backward produces them) into buffers of about
+``bucket_bytes``. A bucket can be reduced as soon as all of its gradients are packed; after the
+reduction each gradient becomes a view of the buffer, so nothing is copied back.
+"""
+import numpy
+
+from dchain import backend
+
+DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024
+
+
+class _Bucket:
+    __slots__ = ('buffer', 'entries', 'n_packed', 'handle', 'packed')
+
+    def __init__(self, buffer, entries):
+        self.buffer = buffer
+        self.entries = entries      # [(param, offset, size, shape)]
+        self.n_packed = 0
+        self.handle = None          # in-flight reduction
+        self.packed = set()
+
+
+class GradientBuckets:
+    """Flat reduction buffers for a fixed list of parameters.
+
+    Args:
+        named_params (list of (str, Parameter)): parameters in the order their gradients are
+            expected to become ready (the same on every rank); buckets are filled and reduced
+            in this order.
+        bucket_bytes (int): target size of one bucket.
+        comm_dtype: dtype of the buffers (None: each parameter's own dtype; e.g. float16 to
+            halve the bytes sent for float32 gradients).
+    """
+
+    def __init__(self, named_params, bucket_bytes=DEFAULT_BUCKET_BYTES, comm_dtype=None):
+        self.names = sorted(name for name, _ in named_params)
+        self.comm_dtype = None if comm_dtype is None else numpy.dtype(comm_dtype)
+        self.buckets = []
+        self._where = {}            # id(param) -> (bucket, entry index)
+        groups = []
+        current, current_bytes, current_key = [], 0, None
+        for name, param in named_params:
+            dtype = self.comm_dtype or param.dtype
+            key = (dtype, param.device)
+            nbytes = param.size * dtype.itemsize
+            if current and (key != current_key or current_bytes + nbytes > bucket_bytes):
+                groups.append((current_key, current))
+                current, current_bytes = [], 0
+            current.append(param)
+            current_bytes += nbytes
+            current_key = key
+        if current:
+            groups.append((current_key, current))
+        for (dtype, device), params in groups:
+            total = sum(p.size for p in params)
+            with device:
+                buffer = device.xp.empty(total, dtype=dtype)
+            entries = []
+            offset = 0
+            for p in params:
+                entries.append((p, offset, p.size, p.shape))
+                offset += p.size
+            bucket = _Bucket(buffer, entries)
+            for i, p in enumerate(params):
+                self._where[id(p)] = (bucket, i)
+            self.buckets.append(bucket)
+
+    def matches(self, named_params):
+        """Whether these buffers were built for exactly ``named_params``."""
+        if sorted(name for name, _ in named_params) != self.names:
+            return False
+        for _, p in named_params:
+            where = self._where.get(id(p))
+            if where is None or where[0].entries[where[1]][3] != p.shape:
+                return False
+        return True
+
+    def bucket_of(self, param):
+        return self._where[id(param)][0]
+
+    def reset(self):
+        for bucket in self.buckets:
+            bucket.n_packed = 0
+            bucket.handle = None
+            bucket.packed = set()
+
+    def pack(self, param, scale):
+        """Copy ``param.grad * scale`` (zeros if None) into its slot; returns its bucket."""
+        bucket, i = self._where[id(param)]
+        _, offset, size, shape = bucket.entries[i]
+        view = bucket.buffer[offset:offset + size].reshape(shape)
+        grad = param.grad
+        if grad is None:
+            view.fill(0)
+        else:
+            xp = backend.get_array_module(view)
+            xp.multiply(grad, scale, out=view, casting='unsafe')
+        if id(param) not in bucket.packed:
+            bucket.packed.add(id(param))
+            bucket.n_packed += 1
+        return bucket
+
+    def is_complete(self, bucket):
+        return bucket.n_packed == len(bucket.entries)
+
+    def pack_missing(self, bucket, scale):
+        for param, _, _, _ in bucket.entries:
+            if id(param) not in bucket.packed:
+                self.pack(param, scale)
+
+    def unpack(self, bucket, zero_fill):
+        """Point each gradient at its reduced slot (cast back if the buffer dtype differs)."""
+        for param, offset, size, shape in bucket.entries:
+            if param.grad is None and not zero_fill:
+                continue
+            view = bucket.buffer[offset:offset + size].reshape(shape)
+            if view.dtype != param.dtype:
+                view = view.astype(param.dtype)
+            param.grad_var = _grad_variable(view)
+
+
+def _grad_variable(array):
+    from dchain.variable import Variable
+    return Variable(array, requires_grad=False)

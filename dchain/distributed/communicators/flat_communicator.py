@@ -1,0 +1,126 @@
+"""The ``flat`` communicator: gradients reduced in a few large buckets (MPI, CPU or staged GPU).
+
+Buckets are reduced strictly in bucket order on every rank, so even when backward makes them
+ready in a different order on different ranks the collectives still match.
+"""
+from dchain import backend
+from dchain.distributed.communicators import _bucketing
+from dchain.distributed.communicators import _model
+from dchain.distributed.communicators.mpi_communicator_base import MpiCommunicatorBase
+
+
+class FlatCommunicator(MpiCommunicatorBase):
+    """MPI communicator whose gradient reduction packs gradients into buckets.
+
+    Args:
+        mpi_comm: the mpi4py communicator.
+        bucket_bytes (int): target bucket size (default 25 MB).
+        allreduce_grad_dtype: dtype gradients travel in (e.g. ``numpy.float16`` halves the
+            bytes of float32 gradients; they are cast back after the reduction).
+        timeout (float): seconds a wait may take (default ``DCHAIN_COLLECTIVE_TIMEOUT``).
+    """
+
+    def __init__(self, mpi_comm, bucket_bytes=None, allreduce_grad_dtype=None, timeout=None):
+        super().__init__(mpi_comm, timeout)
+        self.bucket_bytes = bucket_bytes or _bucketing.DEFAULT_BUCKET_BYTES
+        self.allreduce_grad_dtype = allreduce_grad_dtype
+        self._buckets = None
+
+    def split(self, color, key):
+        return type(self)(self.mpi_comm.Split(color, key), self.bucket_bytes,
+                          self.allreduce_grad_dtype, self.timeout)
+
+    def set_config(self, name, value=None, **kwargs):
+        if name == 'allreduce_grad_dtype':
+            self.allreduce_grad_dtype = value
+            self._buckets = None
+        elif name == 'bucket_bytes':
+            self.bucket_bytes = int(value)
+            self._buckets = None
+        else:
+            super().set_config(name, **kwargs)
+
+    def get_config(self, name=None):
+        if name == 'allreduce_grad_dtype':
+            return self.allreduce_grad_dtype
+        if name == 'bucket_bytes':
+            return self.bucket_bytes
+        return super().get_config(name)
+
+    # ------------------------------------------------------------------ buckets
+    def buckets_for(self, model, order=None):
+        """The (cached) buckets of ``model``; built, after a model check, when it changes.
+
+        Args:
+            order (list of str): parameter names in the order their gradients become ready
+                (must be the same on every rank); names not listed follow. Without it, the
+                reverse of the sorted names (later layers first, as backward runs).
+        """
+        named = sorted(model.namedparams(include_uninit=False))
+        if self._buckets is None or not self._buckets.matches(named):
+            _model.check_same_params(self, model)
+            rank = {name: i for i, name in enumerate(order or ())}
+            named = sorted(reversed(named), key=lambda item: rank.get(item[0], len(rank)))
+            self._buckets = _bucketing.GradientBuckets(named, self.bucket_bytes,
+                                                       self.allreduce_grad_dtype)
+        return self._buckets
+
+    def start_ready_buckets(self, buckets):
+        """Start, in bucket order, every complete bucket not started yet."""
+        for bucket in buckets.buckets:
+            if bucket.handle is not None:
+                continue
+            if not buckets.is_complete(bucket):
+                break
+            bucket.handle = self._start_reduce(bucket.buffer)
+
+    def poke(self, buckets):
+        """Let MPI progress in-flight reductions (called between backward steps)."""
+        requests = [b.handle[0] for b in buckets.buckets if b.handle is not None]
+        if requests:
+            self._MPI.Request.Testall(requests)
+
+    def start_remaining(self, buckets):
+        """Pack what is missing (zeros for absent gradients) and start every bucket."""
+        scale = 1.0 / self.size
+        for bucket in buckets.buckets:
+            if bucket.handle is None:
+                buckets.pack_missing(bucket, scale)
+        self.start_ready_buckets(buckets)
+
+    def wait_all(self, buckets, zero_fill):
+        """Wait for every started bucket and point the gradients at the reduced values."""
+        self._enter('multi_node_mean_grad')
+        self._wait_reductions([b.handle for b in buckets.buckets],
+                              'gradient allreduce of {} bucket(s)'.format(len(buckets.buckets)))
+        for bucket in buckets.buckets:
+            self._complete_reduce(bucket.buffer, bucket.handle)
+            buckets.unpack(bucket, zero_fill)
+            bucket.handle = None
+
+    def finish(self, buckets, zero_fill):
+        """Reduce everything not reduced yet and wait: the end of one gradient averaging."""
+        self.start_remaining(buckets)
+        self.wait_all(buckets, zero_fill)
+
+    # A reduction is started on a bucket buffer, waited for, then completed. The MPI version
+    # below is non-blocking; GPU communicators override these three with NCCL.
+    def _start_reduce(self, buffer):
+        if backend.get_array_module(buffer).__name__ == 'numpy':
+            return self.allreduce_inplace(buffer), None
+        # GPU buffer and an MPI that cannot read device memory: stage through the host.
+        host = backend.cpu_device.send(buffer)
+        return self.allreduce_inplace(host), host
+
+    def _wait_reductions(self, handles, what):
+        self._wait([h[0] for h in handles], what)
+
+    def _complete_reduce(self, buffer, handle):
+        staged = handle[1]
+        if staged is not None:
+            backend.copyto(buffer, staged)
+
+    def multi_node_mean_grad(self, model, zero_fill=False):
+        buckets = self.buckets_for(model)
+        buckets.reset()
+        self.finish(buckets, zero_fill)

@@ -1,0 +1,26 @@
+"""The ``naive`` communicator: one MPI allreduce per parameter (simple; for comparison)."""
+from dchain.distributed.communicators import _model
+from dchain.distributed.communicators.mpi_communicator_base import MpiCommunicatorBase
+
+
+class NaiveCommunicator(MpiCommunicatorBase):
+    """MPI communicator that averages each gradient with its own allreduce."""
+
+    def __init__(self, mpi_comm, timeout=None):
+        super().__init__(mpi_comm, timeout)
+        self._checked = None
+
+    def multi_node_mean_grad(self, model, zero_fill=False):
+        signature = _model.param_signature(model)
+        if signature != self._checked:
+            _model.check_same_params(self, model)
+            self._checked = signature
+        for _, param in sorted(model.namedparams(include_uninit=False)):
+            grad = param.grad
+            if grad is None:
+                local = param.xp.zeros_like(param.array)
+            else:
+                local = grad
+            total = self.allreduce(local)
+            if grad is not None or zero_fill:
+                param.grad = (total / self.size).astype(param.dtype, copy=False)

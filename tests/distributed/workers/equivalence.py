@@ -1,0 +1,104 @@
+"""k steps on P ranks at batch B/P must match one process at batch B (run under mpiexec)."""
+import argparse
+import sys
+
+import numpy
+
+import dchain
+import dchain.distributed as mn
+import dchain.functions as F
+import dchain.links as L
+from dchain import optimizers
+
+
+class MLP(dchain.Chain):
+    def __init__(self):
+        super().__init__()
+        with self.init_scope():
+            self.l1 = L.Linear(None, 16)   # lazily initialized: made equal on first use
+            self.l2 = L.Linear(16, 16)
+            self.l3 = L.Linear(16, 3)
+            self.unused = L.Linear(4, 4)   # never gets a gradient: zero-filled
+
+    def forward(self, x):
+        return self.l3(F.tanh(self.l2(F.tanh(self.l1(x)))))
+
+
+def make_optimizer(name):
+    if name == 'momentum':
+        return optimizers.MomentumSGD(lr=0.1, momentum=0.9)
+    return optimizers.Adam(alpha=0.01)
+
+
+def loss_fn(model, x, t):
+    return F.softmax_cross_entropy(model(x), t)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--optimizer', default='momentum')
+    parser.add_argument('--communicator', default='flat')
+    parser.add_argument('--bucket-bytes', type=int, default=1500)
+    parser.add_argument('--steps', type=int, default=5)
+    parser.add_argument('--double-buffering', action='store_true')
+    args = parser.parse_args()
+
+    kwargs = {} if args.communicator == 'naive' else {'bucket_bytes': args.bucket_bytes}
+    comm = mn.create_communicator(args.communicator, **kwargs)
+    P = comm.size
+    B = 12
+    rng = numpy.random.RandomState(123)
+    xs = rng.randn(args.steps, B, 8).astype(numpy.float32)
+    ts = rng.randint(0, 3, (args.steps, B)).astype(numpy.int32)
+
+    # Replicas start from different random values: setup and lazy init must equalize them.
+    numpy.random.seed(comm.rank + 1)
+    model = MLP()
+    optimizer = mn.create_multi_node_optimizer(make_optimizer(args.optimizer), comm,
+                                               double_buffering=args.double_buffering)
+    optimizer.setup(model)
+    share = B // P
+    for step in range(args.steps):
+        lo = comm.rank * share
+        x, t = xs[step, lo:lo + share], ts[step, lo:lo + share]
+        optimizer.update(loss_fn, model, x, t)
+
+    params = {name: p.array for name, p in model.namedparams()}
+    gathered = comm.gather_obj(params)
+    overlapped = comm.gather_obj(optimizer.overlapped_buckets)
+    if comm.rank != 0:
+        return 0
+
+    # The reference: one process, the whole batch, starting from rank 0's initial values.
+    numpy.random.seed(1)
+    ref = MLP()
+    ref_opt = make_optimizer(args.optimizer)
+    ref_opt.setup(ref)
+    previous = None
+    for step in range(args.steps):
+        if not args.double_buffering:
+            ref_opt.update(loss_fn, ref, xs[step], ts[step])
+            continue
+        # Double buffering applies the previous step's gradients while this step's travel.
+        ref.cleargrads()
+        loss_fn(ref, xs[step], ts[step]).backward()
+        current = {name: p.grad for name, p in ref.namedparams()}
+        if previous is not None:
+            for name, p in ref.namedparams():
+                p.grad = previous[name] if previous[name] is not None else \
+                    numpy.zeros_like(p.array)
+            ref_opt.update()
+        previous = current
+    worst = 0.0
+    for rank_params in gathered:
+        for name, p in ref.namedparams():
+            diff = float(numpy.max(numpy.abs(rank_params[name] - p.array)))
+            worst = max(worst, diff)
+    status = 'EQUIVALENT' if worst < 1e-5 else 'DIFFERENT'
+    print('{} worst={:.3g} ranks={} comm={} opt={} overlapped_buckets={}'.format(
+        status, worst, P, args.communicator, args.optimizer, min(overlapped)))
+    return 0 if status == 'EQUIVALENT' else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
