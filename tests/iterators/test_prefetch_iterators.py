@@ -163,3 +163,13 @@ def test_loading_a_different_order_at_the_same_position_replans(make, serializer
         it.serialize(DictDeserializer(saved.target))
         assert it.current_position == 2
         assert it.next() == [3, 2]
+
+
+def test_multiprocess_workers_reaped_when_iterator_is_collected():
+    import gc
+    it = MultiprocessIterator(list(range(4)), 2, n_processes=2)
+    it.next()
+    pids = [p.pid for p in it._pool._pool]
+    del it
+    gc.collect()
+    assert not any(_alive(p) for p in pids)
