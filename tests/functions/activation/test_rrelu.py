@@ -53,8 +53,8 @@ def test_backward_fixed_r(dtype):
     x = _input((3, 4), dtype)
     r = numpy.random.uniform(0.1, 0.3, (3, 4)).astype(dtype)
     gy = numpy.random.randn(3, 4).astype(dtype)
-    gradient_check.check_backward(lambda x: F.rrelu(x, r=r.astype(x.dtype)), x, gy, dtype=numpy.float64,
-                                  **TOL[dtype])
+    gradient_check.check_backward(lambda x: F.rrelu(x, r=r.astype(x.dtype)), x, gy,
+                                  dtype=numpy.float64, **TOL[dtype])
 
 
 @pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])

@@ -17,8 +17,8 @@ def test_statistics(dtype):
     y, eps = F.gaussian(mean, ln_var, return_eps=True)
     assert y.dtype == dtype and y.shape == mean.shape
     sample = y.array.astype(numpy.float64)
-    assert abs(sample.mean() - 1.5) < 0.01
-    assert abs(sample.std() - 0.5) < 0.01
+    assert abs(sample.mean() - 1.5) < 0.02
+    assert abs(sample.std() - 0.5) < 0.015
     numpy.testing.assert_allclose(sample, 1.5 + 0.5 * eps.astype(numpy.float64), atol=1e-2)
 
 

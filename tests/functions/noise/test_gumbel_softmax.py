@@ -23,7 +23,7 @@ def test_samples_follow_categorical():
     # With a low temperature the samples are nearly one-hot.
     assert (y.max(axis=1) > 0.95).mean() > 0.95
     freq = numpy.bincount(y.argmax(axis=1), minlength=3) / len(y)
-    numpy.testing.assert_allclose(freq, probs, atol=0.015)
+    numpy.testing.assert_allclose(freq, probs, atol=0.02)
 
 
 def test_axis():

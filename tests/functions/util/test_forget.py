@@ -112,3 +112,66 @@ def test_invalid_return_value():
 def test_not_callable():
     with pytest.raises(TypeError):
         F.forget(3, numpy.zeros(3))
+
+
+def _gradients_with_and_without_forget(loss_of, make_link, x_data):
+    results = []
+    for use_forget in (False, True):
+        numpy.random.seed(7)
+        link = make_link()
+        x = dchain.Variable(x_data.copy())
+        y = F.forget(link, x) if use_forget else link(x)
+        loss_of(y, x).backward()
+        results.append((x.grad, [p.grad for p in link.params()]))
+    return results
+
+
+def test_parameters_of_links_get_gradients():
+    import dchain.links as L
+    x_data = numpy.random.randn(4, 3).astype(numpy.float64)
+
+    def make_link():
+        link = L.Linear(3, 2)
+        for p in link.params():
+            p.array = p.array.astype(numpy.float64)
+        return link
+
+    (gx0, gp0), (gx1, gp1) = _gradients_with_and_without_forget(
+        lambda y, x: F.sum(F.tanh(y)), make_link, x_data)
+    numpy.testing.assert_allclose(gx1, gx0, rtol=1e-12)
+    assert len(gp0) == len(gp1) == 2
+    for a, b in zip(gp0, gp1):
+        assert b is not None
+        numpy.testing.assert_allclose(b, a, rtol=1e-12)
+
+
+def test_parameter_second_order_gradients():
+    # A gradient penalty: d/dW of |dy/dx|^2 through forget equals the one without it.
+    import dchain.links as L
+    x_data = numpy.random.randn(4, 3)
+    grads = []
+    for use_forget in (False, True):
+        numpy.random.seed(3)
+        link = L.Linear(3, 2)
+        for p in link.params():
+            p.array = p.array.astype(numpy.float64)
+        x = dchain.Variable(x_data.copy())
+
+        def net(v):
+            return F.tanh(link(v))
+
+        y = F.forget(net, x) if use_forget else net(x)
+        gx, = dchain.grad([F.sum(y * y)], [x], enable_double_backprop=True)
+        link.cleargrads()
+        F.sum(gx * gx).backward()
+        grads.append([p.grad.copy() for p in link.params()])
+    for a, b in zip(*grads):
+        numpy.testing.assert_allclose(b, a, rtol=1e-10)
+
+
+def test_no_backprop_mode_just_computes():
+    x = numpy.random.randn(3)
+    with dchain.no_backprop_mode():
+        y = F.forget(F.tanh, x)
+    assert y.creator is None
+    numpy.testing.assert_allclose(y.array, numpy.tanh(x))

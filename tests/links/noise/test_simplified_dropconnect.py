@@ -41,7 +41,7 @@ def test_lazy_init():
 
 def test_training_drops_weights():
     link = L.SimplifiedDropconnect(50, 50, ratio=0.5, initialW=numpy.eye(50, dtype=numpy.float32))
-    x = numpy.ones((100, 50), numpy.float32)
+    x = numpy.ones((400, 50), numpy.float32)
     y = link(x).array
     assert abs((y == 0).mean() - 0.5) < 0.03
 
