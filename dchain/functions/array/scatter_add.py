@@ -3,7 +3,7 @@ import numpy
 
 from dchain import function_node
 from dchain import utils
-from dchain.functions.array import get_item as _get_item
+from dchain.functions.array.get_item import GetItem, _is_advanced, _normalize_slices
 from dchain.utils import type_check
 
 
@@ -11,7 +11,7 @@ class ScatterAdd(function_node.FunctionNode):
     """``y = a.copy(); y[slices] += b``, accumulating where advanced indexes repeat."""
 
     def __init__(self, slices):
-        self.slices = _get_item._normalize_slices(slices)
+        self.slices = _normalize_slices(slices)
 
     def check_type_forward(self, in_types):
         type_check.argname(in_types, ('a', 'b'))
@@ -35,7 +35,7 @@ class ScatterAdd(function_node.FunctionNode):
                 'b.shape == {}'.format(b.shape)) from None
         self._b_shape = b.shape
         y = a.copy()
-        if _get_item._is_advanced(self.slices):
+        if _is_advanced(self.slices):
             if xp is numpy:
                 numpy.add.at(y, self.slices, b_full)
             else:
@@ -51,7 +51,7 @@ class ScatterAdd(function_node.FunctionNode):
         if 0 in indexes:
             ret.append(gy)
         if 1 in indexes:
-            ret.append(sum_to(_get_item.GetItem(self.slices).apply((gy,))[0], self._b_shape))
+            ret.append(sum_to(GetItem(self.slices).apply((gy,))[0], self._b_shape))
         return tuple(ret)
 
 
