@@ -75,6 +75,9 @@ class PickleDataset(DatasetMixin):
         return self._reader
 
     def get_example(self, i):
+        if self._pid != os.getpid():
+            # Forked while another thread may have held the lock: the child needs its own.
+            self._lock = threading.Lock()
         with self._lock:
             f = self._file()
             f.seek(self._positions[i])

@@ -68,6 +68,9 @@ class TextDataset(DatasetMixin):
         return self._handles
 
     def _read_row(self, row):
+        if self._pid is not None and self._pid != os.getpid():
+            # Forked while another thread may have held the lock: the child needs its own.
+            self._lock = threading.Lock()
         with self._lock:
             lines = []
             for f, pos in zip(self._files(), row):

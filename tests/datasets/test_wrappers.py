@@ -121,3 +121,22 @@ def test_pickle_dataset_roundtrip(tmp_path):
         assert d == {'k': 3}
         assert [e[1]['k'] for e in ds[::-1]] == [4, 3, 2, 1, 0]
     assert os.path.getsize(path) > 0
+
+
+def test_file_datasets_in_forked_workers(tmp_path):
+    from dchain.iterators import MultiprocessIterator
+    (tmp_path / 'a.txt').write_text(''.join('line{}\n'.format(i) for i in range(20)))
+    text = datasets.TextDataset(str(tmp_path / 'a.txt'))
+    text[0]  # the parent has its handle open before the fork
+    path = str(tmp_path / 'p.pkl')
+    with datasets.open_pickle_dataset_writer(path) as w:
+        for i in range(20):
+            w.write(i)
+    pickled = datasets.open_pickle_dataset(path)
+    pickled[3]
+    ds = datasets.TupleDataset(text, pickled)
+    with MultiprocessIterator(ds, 20, repeat=False, n_processes=2, n_prefetch=1) as it:
+        batch = it.next()
+    assert sorted(batch, key=lambda e: e[1]) == [('line{}\n'.format(i), i) for i in range(20)]
+    assert text[5] == 'line5\n' and pickled[7] == 7
+    pickled.close()
