@@ -21,3 +21,4 @@ from dchain.functions.loss.ctc import (  # noqa: F401
     connectionist_temporal_classification, ConnectionistTemporalClassification)
 from dchain.functions.loss.negative_sampling import (  # noqa: F401
     negative_sampling, NegativeSamplingFunction)
+from dchain.functions.loss.crf1d import crf1d, argmax_crf1d  # noqa: F401
