@@ -139,28 +139,45 @@ def _index_dtype(kernel_size):
     return numpy.int8 if kernel_size < 128 else numpy.int32
 
 
+def _tap_views(geometry, xt):
+    """Per-tap strided views ``(c, *out, n)`` of ``xt``, or None when some tap needs padding."""
+    views = []
+    for kk in conv_nd._offsets(geometry.ksize):
+        index = [slice(None)]
+        for i, k in enumerate(kk):
+            start = k - geometry.pad[i]
+            stop = start + (geometry.out_size[i] - 1) * geometry.stride[i] + 1
+            if start < 0 or stop > geometry.in_size[i]:
+                return None
+            index.append(slice(start, stop, geometry.stride[i]))
+        views.append(xt[tuple(index)])
+    return views
+
+
 def max_with_indexes(geometry, x):
     """Window maxima of ``x`` ``(n, c, *in)`` and the argmax within each window.
 
     Returns batch-last ``(c, *out, n)`` maxima and flat indexes (first maximum wins).
     """
     xp = backend.get_array_module(x)
-    col = geometry.im2col(conv_nd.to_batch_last(x), -numpy.inf)
-    k_total = geometry.kernel_size
-    out_shape = col.shape[len(geometry.ksize):]
-    col = col.reshape(k_total, -1)
-    y = col[0].copy()
-    idx = xp.zeros(y.shape, dtype=_index_dtype(k_total))
+    xt = conv_nd.to_batch_last(x)
+    taps = _tap_views(geometry, xt)
+    if taps is None:
+        # Some windows reach into the padding: build columns with -inf there.
+        col = geometry.im2col(xt, -numpy.inf)
+        taps = list(col.reshape((geometry.kernel_size,) + col.shape[len(geometry.ksize):]))
+    y = taps[0].copy()
+    idx = xp.zeros(y.shape, dtype=_index_dtype(len(taps)))
     mask = xp.empty(y.shape, dtype=bool)
     step = xp.empty(y.shape, dtype=idx.dtype)
-    for k in range(1, k_total):
+    for k in range(1, len(taps)):
         # Strictly greater: a later tap wins only when larger, so ties keep the first; and
         # since k grows, the index of the last win is max(idx, k * won).
-        xp.greater(col[k], y, out=mask)
-        xp.maximum(y, col[k], out=y)
+        xp.greater(taps[k], y, out=mask)
+        xp.maximum(y, taps[k], out=y)
         xp.multiply(mask, idx.dtype.type(k), out=step)
         xp.maximum(idx, step, out=idx)
-    return y.reshape(out_shape), idx
+    return y, idx.reshape(-1)
 
 
 class MaxPoolingScatter(function_node.FunctionNode):
@@ -176,11 +193,23 @@ class MaxPoolingScatter(function_node.FunctionNode):
         g = self.geometry
         gyt = conv_nd.to_batch_last(gy)
         c, n = gyt.shape[0], gyt.shape[-1]
-        taps = xp.arange(g.kernel_size, dtype=self.indexes.dtype)[:, None]
-        gcol = xp.where(self.indexes[None, :] == taps, gyt.reshape(1, -1),
-                        gy.dtype.type(0))
-        gcol = gcol.reshape(g.ksize + (c,) + g.out_size + (n,))
-        return conv_nd.from_batch_last(g.col2im(gcol)),
+        idx = self.indexes.reshape(gyt.shape)
+        gx = xp.zeros((c,) + g.in_size + (n,), dtype=gy.dtype)
+        mask = xp.empty(gyt.shape, dtype=bool)
+        picked = xp.empty(gyt.shape, dtype=gy.dtype)
+        full = slice(None)
+        for k, kk in enumerate(conv_nd._offsets(g.ksize)):
+            ranges = [conv_nd._valid_range(kk[i], g.in_size[i], g.out_size[i], g.stride[i],
+                                           g.pad[i], 1) for i in range(len(kk))]
+            if any(hi <= lo for lo, hi, _ in ranges):
+                continue
+            xp.equal(idx, idx.dtype.type(k), out=mask)
+            xp.multiply(gyt, mask, out=picked)
+            src = picked[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)]
+            dst = gx[(full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
+                                     for (lo, hi, st), s in zip(ranges, g.stride))]
+            dst += src
+        return conv_nd.from_batch_last(gx),
 
     def backward(self, indexes, grad_outputs):
         return MaxPoolingGather(self.geometry, self.indexes).apply(grad_outputs)

@@ -1,0 +1,170 @@
+"""One training step of a small ConvNet on the CPU, against its GEMM floor (and PyTorch).
+
+Model: conv3x3 1->32 pad 1, relu, max-pool 2, conv3x3 32->64 pad 1, relu, max-pool 2,
+linear 3136->10, softmax cross entropy; batch 64 of 28x28 images; one SGD update done by
+hand on the parameters. The step (forward + backward + update) is timed as a median over
+repeats. The floor is the same GEMMs in raw numpy on prepared buffers: the im2col GEMM of
+both convolutions forward, their weight-gradient GEMMs, the input-gradient GEMM of the second
+convolution (the first one's input needs no gradient), and the linear layer's three GEMMs.
+If torch is importable, the same model runs in PyTorch (CPU eager, same thread count).
+
+    python benchmarks/convnet_step.py [--repeat 30]
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy
+
+import dchain
+import dchain.functions as F
+import dchain.links as L
+
+BATCH = 64
+LR = 0.01
+
+
+class ConvNet(dchain.Chain):
+    def __init__(self):
+        super().__init__()
+        with self.init_scope():
+            self.conv1 = L.Convolution2D(1, 32, 3, pad=1)
+            self.conv2 = L.Convolution2D(32, 64, 3, pad=1)
+            self.fc = L.Linear(3136, 10)
+
+    def forward(self, x):
+        h = F.max_pooling_2d(_relu(self.conv1(x)), 2)
+        h = F.max_pooling_2d(_relu(self.conv2(h)), 2)
+        return self.fc(h)
+
+
+def _relu(x):
+    relu = getattr(F, 'relu', None)
+    if relu is not None:
+        return relu(x)
+    # Before F.relu exists: x * (x > 0) with the mask as a constant.
+    return x * (x.array > 0).astype(x.dtype)
+
+
+def _loss(logits, t):
+    sce = getattr(F, 'softmax_cross_entropy', None)
+    if sce is not None:
+        return sce(logits, t)
+    # log-sum-exp from Variable ops, with the row maximum as a constant shift.
+    shift = logits.array.max(axis=1, keepdims=True)
+    z = logits - shift
+    lse = F.log(F.sum(F.exp(z), axis=1))
+    picked = F.get_item(z, (numpy.arange(len(t)), t))
+    return F.sum(lse - picked) / len(t)
+
+
+def dchain_step(model, x, t):
+    loss = _loss(model(x), t)
+    model.cleargrads()
+    loss.backward()
+    for param in model.params():
+        param.array -= LR * param.grad
+    return loss
+
+
+def gemm_floor(rng):
+    """The step's GEMMs in raw numpy on prepared buffers (a closure to time)."""
+    f32 = numpy.float32
+    col1 = rng.standard_normal((9, BATCH * 28 * 28)).astype(f32)
+    w1 = rng.standard_normal((32, 9)).astype(f32)
+    gy1 = rng.standard_normal((32, BATCH * 28 * 28)).astype(f32)
+    col2 = rng.standard_normal((288, BATCH * 14 * 14)).astype(f32)
+    w2 = rng.standard_normal((64, 288)).astype(f32)
+    gy2 = rng.standard_normal((64, BATCH * 14 * 14)).astype(f32)
+    h = rng.standard_normal((BATCH, 3136)).astype(f32)
+    w3 = rng.standard_normal((10, 3136)).astype(f32)
+    gy3 = rng.standard_normal((BATCH, 10)).astype(f32)
+
+    def run():
+        w1 @ col1              # conv1 forward
+        w2 @ col2              # conv2 forward
+        h @ w3.T               # linear forward
+        gy3.T @ h              # linear weight gradient
+        gy3 @ w3               # linear input gradient
+        gy2 @ col2.T           # conv2 weight gradient
+        w2.T @ gy2             # conv2 input-gradient columns
+        gy1 @ col1.T           # conv1 weight gradient
+    return run
+
+
+def median_ms(fn, repeat, warmup=3):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def torch_step_ms(x, t, repeat):
+    try:
+        import torch
+    except ImportError:
+        return None
+    threads = os.environ.get('OMP_NUM_THREADS') or os.environ.get('OPENBLAS_NUM_THREADS')
+    torch.set_num_threads(int(threads) if threads else os.cpu_count())
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(3136, 10))
+    xt = torch.from_numpy(x)
+    tt = torch.from_numpy(t.astype(numpy.int64))
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        loss = loss_fn(model(xt), tt)
+        model.zero_grad(set_to_none=True)
+        loss.backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                p.sub_(LR * p.grad)
+    return median_ms(step, repeat)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--repeat', type=int, default=30)
+    args = parser.parse_args(argv)
+
+    rng = numpy.random.default_rng(0)
+    x = rng.standard_normal((BATCH, 1, 28, 28)).astype(numpy.float32)
+    t = rng.integers(0, 10, BATCH).astype(numpy.int32)
+    model = ConvNet()
+    first = float(dchain_step(model, x, t).array)
+    if not numpy.isfinite(first):
+        raise SystemExit('the loss is not finite: {}'.format(first))
+
+    floor = gemm_floor(rng)
+    # Interleave the two measurements so machine noise hits both alike.
+    step_ms, floor_ms = [], []
+    for _ in range(3):
+        step_ms.append(median_ms(lambda: dchain_step(model, x, t), args.repeat))
+        floor_ms.append(median_ms(floor, args.repeat))
+    step = statistics.median(step_ms)
+    gemm = statistics.median(floor_ms)
+    print('convnet step: batch {} of 1x28x28, conv-relu-pool x2 + linear, forward+backward+'
+          'update, float32'.format(BATCH))
+    print('  dchain step  {:8.2f} ms'.format(step))
+    print('  GEMM floor   {:8.2f} ms'.format(gemm))
+    print('  ratio        {:8.2f}x'.format(step / gemm))
+    torch_ms = torch_step_ms(x, t, args.repeat)
+    if torch_ms is None:
+        print('  torch        not installed')
+    else:
+        print('  torch step   {:8.2f} ms   dchain/torch {:.2f}x'.format(torch_ms,
+                                                                     step / torch_ms))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
