@@ -20,6 +20,15 @@ def _normalize_slices(slices):
     return tuple(out)
 
 
+def add_at(target, slices, values):
+    """``target[slices] += values`` in place, accumulating where advanced indexes repeat."""
+    if isinstance(target, numpy.ndarray):
+        numpy.add.at(target, slices, values)
+    else:
+        import cupyx
+        cupyx.scatter_add(target, slices, values)
+
+
 def _is_advanced(slices):
     return any(not isinstance(s, (int, numpy.integer, slice, type(None), type(Ellipsis)))
                for s in slices)
@@ -63,10 +72,7 @@ class GetItemGrad(function_node.FunctionNode):
         xp = utils.get_xp(gy)
         gx = xp.zeros(self._in_shape, self._in_dtype)
         if _is_advanced(self.slices):
-            if xp is numpy:
-                numpy.add.at(gx, self.slices, gy)
-            else:
-                gx.scatter_add(self.slices, gy)
+            add_at(gx, self.slices, gy)
         else:
             gx[self.slices] = gy
         return gx,

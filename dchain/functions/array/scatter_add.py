@@ -1,9 +1,10 @@
 """Add values into a copy of a variable at indexed places (``F.scatter_add``)."""
-import numpy
-
 from dchain import function_node
 from dchain import utils
-from dchain.functions.array.get_item import GetItem, _is_advanced, _normalize_slices
+from dchain.functions.array.get_item import GetItem
+from dchain.functions.array.get_item import _is_advanced
+from dchain.functions.array.get_item import _normalize_slices
+from dchain.functions.array.get_item import add_at
 from dchain.utils import type_check
 
 
@@ -36,10 +37,7 @@ class ScatterAdd(function_node.FunctionNode):
         self._b_shape = b.shape
         y = a.copy()
         if _is_advanced(self.slices):
-            if xp is numpy:
-                numpy.add.at(y, self.slices, b_full)
-            else:
-                y.scatter_add(self.slices, b_full)
+            add_at(y, self.slices, b_full)
         else:
             y[self.slices] += b_full
         return y,
