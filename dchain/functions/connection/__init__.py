@@ -10,3 +10,4 @@ from dchain.functions.connection.depthwise_convolution_2d import depthwise_convo
 from dchain.functions.connection.dilated_convolution_2d import dilated_convolution_2d  # noqa: F401,E501
 from dchain.functions.connection.n_step_lstm import n_step_bilstm, n_step_lstm  # noqa: F401
 from dchain.functions.connection.n_step_gru import n_step_bigru, n_step_gru  # noqa: F401
+from dchain.functions.connection.bilinear import bilinear  # noqa: F401

@@ -16,3 +16,5 @@ from dchain.links.connection.n_step_gru import NStepBiGRU, NStepGRU  # noqa: F40
 from dchain.links.connection.gru import GRU, StatefulGRU, StatelessGRU  # noqa: F401
 from dchain.links.connection.bias import Bias  # noqa: F401
 from dchain.links.connection.scale import Scale  # noqa: F401
+from dchain.links.connection.bilinear import Bilinear  # noqa: F401
+from dchain.links.connection.highway import Highway  # noqa: F401
