@@ -18,8 +18,10 @@ class ELU(function_node.FunctionNode):
         x, = inputs
         xp = utils.get_xp(x)
         self.retain_inputs((0,))
-        neg = xp.expm1(xp.minimum(x, x.dtype.type(0))) * x.dtype.type(self.alpha)
-        return utils.force_array(xp.where(x < 0, neg, x), x.dtype),
+        zero = x.dtype.type(0)
+        # expm1(min(x, 0)) vanishes where x >= 0, so the two parts simply add up.
+        y = xp.maximum(x, zero) + xp.expm1(xp.minimum(x, zero)) * x.dtype.type(self.alpha)
+        return utils.force_array(y, x.dtype),
 
     def backward(self, indexes, grad_outputs):
         x, = self.get_retained_inputs()
@@ -36,8 +38,11 @@ class ELUGrad(function_node.FunctionNode):
         self.retain_inputs((0, 1))
         x, gy = inputs
         xp = utils.get_xp(x)
-        slope = xp.exp(xp.minimum(x, x.dtype.type(0))) * x.dtype.type(self.alpha)
-        return utils.force_array(xp.where(x < 0, slope * gy, gy), gy.dtype),
+        one = x.dtype.type(1)
+        slope = xp.exp(xp.minimum(x, x.dtype.type(0))) * x.dtype.type(self.alpha) - one
+        slope *= x < 0
+        slope += one
+        return utils.force_array(slope * gy, gy.dtype),
 
     def backward(self, indexes, grad_outputs):
         from dchain.functions.math.exp import exp

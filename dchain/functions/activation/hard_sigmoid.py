@@ -31,10 +31,7 @@ class HardSigmoidGrad(function_node.FunctionNode):
 
     def forward(self, inputs):
         gy, = inputs
-        xp = utils.get_xp(gy)
-        zero = gy.dtype.type(0)
-        return utils.force_array(xp.where(self.inside, gy * gy.dtype.type(0.2), zero),
-                                 gy.dtype),
+        return utils.force_array(gy * self.inside * gy.dtype.type(0.2), gy.dtype),
 
     def backward(self, indexes, grad_outputs):
         return HardSigmoidGrad(self.inside).apply(grad_outputs)

@@ -18,7 +18,10 @@ class LeakyReLU(function_node.FunctionNode):
         x, = inputs
         xp = utils.get_xp(x)
         self._negative = x < 0
-        return utils.force_array(xp.where(self._negative, x * x.dtype.type(self.slope), x)),
+        # Arithmetic rather than where(): a data-dependent select is several times slower.
+        zero = x.dtype.type(0)
+        y = xp.maximum(x, zero) + xp.minimum(x, zero) * x.dtype.type(self.slope)
+        return utils.force_array(y, x.dtype),
 
     def backward(self, indexes, grad_outputs):
         return LeakyReLUGrad(self._negative, self.slope).apply(grad_outputs)
@@ -33,8 +36,8 @@ class LeakyReLUGrad(function_node.FunctionNode):
 
     def forward(self, inputs):
         gy, = inputs
-        xp = utils.get_xp(gy)
-        return utils.force_array(xp.where(self.negative, gy * gy.dtype.type(self.slope), gy)),
+        coef = self.negative.astype(gy.dtype) * gy.dtype.type(self.slope - 1) + gy.dtype.type(1)
+        return utils.force_array(gy * coef, gy.dtype),
 
     def backward(self, indexes, grad_outputs):
         return LeakyReLUGrad(self.negative, self.slope).apply(grad_outputs)

@@ -29,7 +29,8 @@ class PReLUFunction(function_node.FunctionNode):
         x, W = inputs
         xp = utils.get_xp(x)
         w = W.reshape(_slope_shape(x.ndim, W.shape))
-        return utils.force_array(xp.where(x < 0, x * w, x), x.dtype),
+        zero = x.dtype.type(0)
+        return utils.force_array(xp.maximum(x, zero) + xp.minimum(x, zero) * w, x.dtype),
 
     def backward(self, indexes, grad_outputs):
         from dchain.functions.array.reshape import reshape

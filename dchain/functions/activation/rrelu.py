@@ -39,7 +39,8 @@ class RReLU(function_node.FunctionNode):
             self.r = xp.random.uniform(self.lower, self.upper, x.shape).astype(
                 x.dtype, copy=False)
         self._negative = x < 0
-        return utils.force_array(xp.where(self._negative, x * self.r, x), x.dtype),
+        zero = x.dtype.type(0)
+        return utils.force_array(xp.maximum(x, zero) + xp.minimum(x, zero) * self.r, x.dtype),
 
     def backward(self, indexes, grad_outputs):
         return RReLUGrad(self._negative, self.r).apply(grad_outputs)
@@ -54,8 +55,9 @@ class RReLUGrad(function_node.FunctionNode):
 
     def forward(self, inputs):
         gy, = inputs
-        xp = utils.get_xp(gy)
-        return utils.force_array(xp.where(self.negative, gy * self.r, gy), gy.dtype),
+        one = gy.dtype.type(1)
+        coef = (self.r - one) * self.negative + one
+        return utils.force_array(gy * coef, gy.dtype),
 
     def backward(self, indexes, grad_outputs):
         return RReLUGrad(self.negative, self.r).apply(grad_outputs)

@@ -31,7 +31,8 @@ class Zoneout(function_node.FunctionNode):
         keep_x = xp.random.rand(*x.shape) >= self.zoneout_ratio
         self.flag_x = keep_x.astype(x.dtype)
         self.flag_h = (~keep_x).astype(x.dtype)
-        return utils.force_array(xp.where(keep_x, x, h), x.dtype),
+        # Products with 0/1 flags: exact, and faster than a data-dependent where().
+        return utils.force_array(x * self.flag_x + h * self.flag_h, x.dtype),
 
     def backward(self, indexes, grad_outputs):
         gy, = grad_outputs
