@@ -1,6 +1,7 @@
 """Choose elements from two variables by a boolean condition (``F.where``)."""
 import numpy
 
+from dchain import backend
 from dchain import function_node
 from dchain import utils
 from dchain.utils import type_check
@@ -25,7 +26,9 @@ class Where(function_node.FunctionNode):
 
     def forward(self, inputs):
         x, y = inputs
-        xp = utils.get_xp(x, y, self.condition)
+        xp = utils.get_xp(x, y)
+        # The condition is no input of the node, so apply() has not checked its device.
+        self.condition = backend.get_device_from_array(x).send(self.condition)
         self._shapes = x.shape, y.shape
         return utils.force_array(xp.where(self.condition, x, y)),
 

@@ -48,3 +48,46 @@ def test_copy_bad_device():
 def test_copy_invalid_inputs():
     with pytest.raises(type_check.InvalidType):
         F.Copy(None, -1).apply((numpy.ones(2, 'f'), numpy.ones(2, 'f')))
+
+
+class _RecordingDevice(backend.CpuDevice):
+    """A host device that records what it was asked to send (stands in for a GPU)."""
+
+    name = '@recording'
+
+    def __init__(self):
+        self.sent = []
+
+    def send_array(self, array):
+        self.sent.append(array)
+        return array.copy()
+
+
+def test_copy_goes_through_device_objects():
+    device = _RecordingDevice()
+    x = dchain.Variable(numpy.arange(4, dtype='f'))
+    y = F.copy(x, device)
+    assert len(device.sent) == 1 and device.sent[0] is x.array
+    numpy.testing.assert_array_equal(y.array, x.array)
+    y.grad = numpy.full(4, 3, 'f')
+    y.backward()
+    numpy.testing.assert_array_equal(x.grad, numpy.full(4, 3, 'f'))
+
+
+def test_copy_accepts_dummy_cuda_device():
+    y = F.copy(numpy.ones(2, 'f'), dchain.cuda.DummyDevice)
+    assert isinstance(y.array, numpy.ndarray)
+
+
+@pytest.mark.skipif(not backend._gpu.available, reason='needs a GPU')
+@pytest.mark.parametrize('dst', [0, '@cupy:0'])
+def test_copy_to_gpu_and_back(dst):
+    cupy = backend._gpu.cupy
+    x = dchain.Variable(numpy.arange(3, dtype='f'))
+    y = F.copy(x, dst)
+    assert isinstance(y.array, cupy.ndarray)
+    z = F.copy(y * 2, -1)
+    assert isinstance(z.array, numpy.ndarray)
+    F.sum(z).backward()
+    assert isinstance(x.grad, numpy.ndarray)
+    numpy.testing.assert_array_equal(x.grad, numpy.full(3, 2, 'f'))
