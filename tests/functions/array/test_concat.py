@@ -56,3 +56,12 @@ def test_concat_default_axis_is_1():
 def test_concat_invalid(xs):
     with pytest.raises(type_check.InvalidType):
         F.concat(xs, axis=1)
+
+
+def test_concat_integer_arrays():
+    # seq2seq builds targets this way: F.concat([eos, y], axis=0) on int32 arrays.
+    eos = numpy.array([0], numpy.int32)
+    y = numpy.array([5, 6], numpy.int32)
+    out = F.concat([eos, y], axis=0)
+    assert out.dtype == numpy.int32
+    numpy.testing.assert_array_equal(out.array, [0, 5, 6])

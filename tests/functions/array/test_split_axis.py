@@ -67,3 +67,14 @@ def test_split_axis_invalid():
         F.split_axis(numpy.ones((2, 5), 'f'), [3, 1], 1)
     with pytest.raises(ValueError):
         F.split_axis(numpy.ones((2, 5), 'f'), 0, 1)
+
+
+def test_split_axis_numpy_indices_roundtrip_with_concat():
+    # The sequence_embed idiom: concat sequences, then split at cumulative lengths.
+    lengths = [3, 1, 2]
+    xs = [numpy.random.uniform(-1, 1, (n, 2)).astype('f') for n in lengths]
+    sections = numpy.cumsum(lengths[:-1])
+    ys = F.split_axis(F.concat(xs, axis=0), sections, 0)
+    assert len(ys) == 3
+    for x, y in zip(xs, ys):
+        numpy.testing.assert_array_equal(y.array, x)
