@@ -121,7 +121,7 @@ def argmax_crf1d(cost, xs):
     if not len(xs):
         raise ValueError('argmax_crf1d: xs must hold at least one step')
     _compose.check_types('argmax_crf1d', _check, cost, *xs,
-                         *[numpy.zeros(getattr(x, 'shape')[0], numpy.int32) for x in xs])
+                         *[numpy.zeros(x.shape[0], numpy.int32) for x in xs])
     c = _array(cost)
     arrays = [_array(x) for x in xs]
     xp = _compose.as_variable(arrays[0]).xp

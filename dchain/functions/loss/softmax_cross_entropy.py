@@ -1,6 +1,4 @@
 """Softmax cross entropy of class scores and integer labels (``F.softmax_cross_entropy``)."""
-import numpy
-
 from dchain import function_node
 from dchain import utils
 from dchain.functions.loss import _compose
@@ -13,6 +11,15 @@ def _log_softmax(x):
     log_y = x - x.max(axis=1, keepdims=True)
     log_y -= xp.log(xp.exp(log_y).sum(axis=1, keepdims=True))
     return log_y
+
+
+def _target_index(x_shape, t):
+    """Flat indexes into a C-contiguous ``x`` of the entries ``x[n, t[n, r], r]``."""
+    xp = utils.get_xp(t)
+    n, c = x_shape[:2]
+    rest = t.size // n if n else 0
+    rows = xp.arange(n).reshape(n, 1) * c + t.reshape(n, rest)
+    return (rows * rest + xp.arange(rest)).ravel()
 
 
 def _check_labels(t, mask, n_class):
@@ -65,12 +72,20 @@ class SoftmaxCrossEntropy(function_node.FunctionNode):
         self.retain_inputs((0, 1))
         x, t = inputs
         xp = utils.get_xp(x)
-        log_y = _log_softmax(x)
-        self.y = xp.exp(log_y) if self.cache_score else None
+        shifted = x - x.max(axis=1, keepdims=True)
+        e = xp.exp(shifted)
+        z = e.sum(axis=1)                                   # (N, d1, ...)
         mask = t != self.ignore_label
         _check_labels(t, mask, x.shape[1])
         safe_t = xp.where(mask, t, 0)
-        log_p = xp.take_along_axis(log_y, xp.expand_dims(safe_t, 1), axis=1)[:, 0]
+        self._target_index = _target_index(x.shape, safe_t)
+        # Only the targets' log-probabilities are needed: no full log-softmax is built.
+        log_p = shifted.ravel()[self._target_index].reshape(t.shape) - xp.log(z)
+        if self.cache_score:
+            e /= xp.expand_dims(z, 1)
+            self.y = e
+        else:
+            self.y = None
         weight = mask.astype(x.dtype)
         if self.class_weight is not None:
             weight *= self.class_weight.astype(x.dtype, copy=False)[safe_t]
@@ -78,7 +93,7 @@ class SoftmaxCrossEntropy(function_node.FunctionNode):
         self._safe_t = safe_t
         loss = -(log_p * weight)
         if self.reduce == 'no':
-            return utils.force_array(loss),
+            return utils.force_array(loss, x.dtype),
         count = float(mask.sum()) if self.normalize else float(len(x))
         self._coeff = 1.0 / max(count, 1.0)
         return utils.force_array(loss.sum() * x.dtype.type(self._coeff), x.dtype),
@@ -89,7 +104,7 @@ class SoftmaxCrossEntropy(function_node.FunctionNode):
         weight = self._weight
         if self.reduce == 'mean':
             weight = weight * weight.dtype.type(self._coeff)
-        grad = SoftmaxCrossEntropyGrad(self._safe_t, weight, self.y)
+        grad = SoftmaxCrossEntropyGrad(self._safe_t, self._target_index, weight, self.y)
         return grad.apply((x, gloss))[0], None
 
 
@@ -100,8 +115,9 @@ class SoftmaxCrossEntropyGrad(function_node.FunctionNode):
     normalisation; ``gloss`` is a scalar (reduce='mean') or has the shape of ``t``.
     """
 
-    def __init__(self, safe_t, weight, y=None):
+    def __init__(self, safe_t, target_index, weight, y=None):
         self.safe_t = safe_t
+        self.target_index = target_index
         self.weight = weight
         self.y = y
 
@@ -110,7 +126,7 @@ class SoftmaxCrossEntropyGrad(function_node.FunctionNode):
         x, gloss = inputs
         xp = utils.get_xp(x)
         gx = self.y.copy() if self.y is not None else xp.exp(_log_softmax(x))
-        gx -= _compose.onehot(self.safe_t, x.shape[1], x.dtype, xp)
+        gx.ravel()[self.target_index] -= 1
         gx *= xp.expand_dims(self.weight * gloss, 1)
         return gx,
 

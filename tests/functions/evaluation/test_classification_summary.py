@@ -75,7 +75,7 @@ def test_class_never_predicted_is_nan():
     y = numpy.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], numpy.float32)
     t = numpy.array([0, 2], numpy.int32)
     p, r, f, s = F.classification_summary(y, t, 3)
-    assert numpy.isnan(p.array[2]) and r.array[2] == 0
+    assert numpy.isnan(p.array[2]) and r.array[2] == 0 and numpy.isnan(f.array[2])
     numpy.testing.assert_array_equal(s.array, [1, 0, 1])
 
 
