@@ -91,18 +91,19 @@ class BatchNormalization(function_node.FunctionNode):
     def forward(self, inputs):
         self.retain_inputs((0, 1))
         x, gamma, beta = inputs
-        xp = utils.get_xp(x)
         axis = self._axis = compute_axis(x.ndim, gamma.ndim, self.axis)
         kshape = keep_shape(x.shape, axis)
         dtype = _compute_dtype(x.dtype)
         xc = x.astype(dtype, copy=False)
         m = x.size // gamma.size
         mean = xc.mean(axis=axis, keepdims=True)
-        var = xc.var(axis=axis, keepdims=True)
+        y = xc - mean
+        var = (y * y).mean(axis=axis, keepdims=True)
         inv_std = (var + dtype.type(self.eps)) ** dtype.type(-0.5)
         self._mean, self._inv_std = mean, inv_std
         scale = gamma.reshape(kshape).astype(dtype, copy=False) * inv_std
-        y = (xc - mean) * scale + beta.reshape(kshape).astype(dtype, copy=False)
+        y *= scale
+        y += beta.reshape(kshape).astype(dtype, copy=False)
 
         if self.running_mean is not None:
             decay = self.decay
@@ -131,12 +132,18 @@ class BatchNormalization(function_node.FunctionNode):
         kshape = keep_shape(x.shape, axis)
         dtype = _compute_dtype(x.dtype)
         m = dtype.type(x.size // gamma.size)
-        x_hat = (x.astype(dtype, copy=False) - self._mean) * self._inv_std
+        x_hat = x.astype(dtype) - self._mean
+        x_hat *= self._inv_std
         gy = gy.astype(dtype, copy=False)
         gbeta = gy.sum(axis=axis, keepdims=True)
         ggamma = (gy * x_hat).sum(axis=axis, keepdims=True)
         coef = gamma.reshape(kshape).astype(dtype, copy=False) * self._inv_std
-        gx = coef * (gy - (x_hat * ggamma + gbeta) / m)
+        # gx = coef * (gy - (x_hat * ggamma + gbeta) / m), built in x_hat's buffer.
+        gx = x_hat
+        gx *= ggamma / m
+        gx += gbeta / m
+        gx -= gy
+        gx *= -coef
         pshape = gamma.shape
         return (Variable(utils.force_array(gx.astype(x.dtype, copy=False)), requires_grad=False),
                 Variable(utils.force_array(ggamma.reshape(pshape).astype(gamma.dtype,

@@ -102,6 +102,7 @@ def test_initial_states_are_used():
     hy0, cy0, _ = link(None, None, xs)
     hy1, cy1, _ = link(hx, cx, xs)
     assert not numpy.allclose(hy0.array, hy1.array)
+    assert not numpy.allclose(cy0.array, cy1.array)
 
 
 def test_unexpected_kwargs():
