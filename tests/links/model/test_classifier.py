@@ -93,3 +93,20 @@ def test_label_key_errors():
         L.Classifier(_Scaled(), label_key=2)(x, t)
     with pytest.raises(ValueError):
         L.Classifier(_Scaled(), label_key='t')(x, t)
+
+
+def test_binary_classifier_trains():
+    """The mushroom-example setup: sigmoid cross entropy and binary accuracy on (N, 1)."""
+    rng = numpy.random.RandomState(0)
+    x = rng.randn(64, 4).astype(numpy.float32)
+    t = (x[:, :1] + x[:, 1:2] > 0).astype(numpy.int32)
+    model = L.Classifier(L.Linear(4, 1), lossfun=F.sigmoid_cross_entropy,
+                         accfun=F.binary_accuracy)
+    first = float(model(x, t).array)
+    for _ in range(50):
+        model.cleargrads()
+        model(x, t).backward()
+        for p in model.params():
+            p.array -= 0.5 * p.grad
+    assert float(model.loss.array) < 0.5 * first
+    assert float(model.accuracy.array) > 0.9
