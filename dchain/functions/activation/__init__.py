@@ -12,7 +12,9 @@ from dchain.functions.activation.relu import relu, ReLU  # noqa: F401
 from dchain.functions.activation.rrelu import rrelu, RReLU  # noqa: F401
 from dchain.functions.activation.selu import selu  # noqa: F401
 from dchain.functions.activation.sigmoid import sigmoid, Sigmoid  # noqa: F401
+from dchain.functions.activation.slstm import slstm, SLSTM  # noqa: F401
 from dchain.functions.activation.softmax import softmax, Softmax  # noqa: F401
 from dchain.functions.activation.softplus import softplus, Softplus  # noqa: F401
 from dchain.functions.activation.swish import swish, Swish  # noqa: F401
 from dchain.functions.activation.tanh import tanh, Tanh  # noqa: F401
+from dchain.functions.activation.tree_lstm import tree_lstm, TreeLSTM  # noqa: F401

@@ -97,57 +97,40 @@ def _lstm_grad_graph(c_prev, x, gc, gh):
     """The same gradients built from differentiable functions (for double backprop)."""
     from dchain.functions.activation.sigmoid import sigmoid
     from dchain.functions.activation.tanh import tanh
+    from dchain.functions.array.concat import concat
     from dchain.functions.array.reshape import reshape
-    from dchain.functions.math.matmul import matmul
+    from dchain.functions.array.stack import stack
     batch = x.shape[0]
-    n_units = c_prev.shape[1]
-    rest = x.shape[2:]
-    xr = reshape(x, (batch, n_units, 4) + rest)
+    n_rows = c_prev.shape[0]
+    xr = reshape(x, (batch, c_prev.shape[1], 4) + x.shape[2:])
     a = tanh(xr[:, :, 0])
     i = sigmoid(xr[:, :, 1])
     f = sigmoid(xr[:, :, 2])
     o = sigmoid(xr[:, :, 3])
-    cp = c_prev[:batch] if batch < c_prev.shape[0] else c_prev
+    cp = c_prev[:batch] if batch < n_rows else c_prev
     tc = tanh(a * i + f * cp)
-    gcc = None if gc is None else (gc[:batch] if batch < c_prev.shape[0] else gc)
+    gcc = None if gc is None else (gc[:batch] if batch < n_rows else gc)
     if gh is not None:
         gcc_h = gh * o * (1 - tc * tc)
         gcc = gcc_h if gcc is None else gcc + gcc_h
-    xp = utils.get_xp(x.array)
-    gate_grads = [None, None, None, None]
+    zero = _zeros_like(a)
+    gates = [zero] * 4
     if gcc is not None:
-        gate_grads[0] = gcc * i * (1 - a * a)
-        gate_grads[1] = gcc * a * i * (1 - i)
-        gate_grads[2] = gcc * cp * f * (1 - f)
+        gates[0] = gcc * i * (1 - a * a)
+        gates[1] = gcc * a * i * (1 - i)
+        gates[2] = gcc * cp * f * (1 - f)
     if gh is not None:
-        gate_grads[3] = gh * tc * o * (1 - o)
-    # Interleave the gate gradients back into x's layout without a stack function:
-    # each one is spread over its gate slot by a one-hot factor and the four are summed.
-    gx = None
-    for k, g in enumerate(gate_grads):
-        if g is None:
-            continue
-        onehot = xp.zeros((1, 1, 4) + (1,) * len(rest), dtype=x.dtype)
-        onehot[0, 0, k] = 1
-        term = reshape(g, (batch, n_units, 1) + rest) * onehot
-        gx = term if gx is None else gx + term
-    gx = variable.Variable(xp.zeros_like(x.array), requires_grad=False) if gx is None \
-        else reshape(gx, x.shape)
-
-    n_rows = c_prev.shape[0]
-    gc_prev = None if gcc is None else gcc * f
+        gates[3] = gh * tc * o * (1 - o)
+    gx = reshape(stack(gates, axis=2), x.shape)
+    gc_prev = zero if gcc is None else gcc * f
     if batch < n_rows:
-        if gc_prev is not None:
-            # Place the top rows into a (n_rows, ...) gradient with a selection matmul.
-            select = xp.eye(n_rows, batch, dtype=x.dtype)
-            gc_prev = reshape(matmul(select, reshape(gc_prev, (batch, -1))), c_prev.shape)
-        if gc is not None:
-            tail = xp.zeros((n_rows,) + (1,) * (c_prev.ndim - 1), dtype=x.dtype)
-            tail[batch:] = 1
-            gc_prev = gc * tail if gc_prev is None else gc_prev + gc * tail
-    if gc_prev is None:
-        gc_prev = variable.Variable(xp.zeros_like(c_prev.array), requires_grad=False)
+        tail = gc[batch:] if gc is not None else _zeros_like(c_prev[batch:])
+        gc_prev = concat((gc_prev, tail), axis=0)
     return gc_prev, gx
+
+
+def _zeros_like(v):
+    return variable.Variable(utils.get_xp(v.array).zeros_like(v.array), requires_grad=False)
 
 
 def lstm(c_prev, x):

@@ -108,3 +108,20 @@ def test_invalid(c_shape, x_shape, x_dtype):
     x = numpy.zeros(x_shape, x_dtype)
     with pytest.raises(type_check.InvalidType):
         F.lstm(c_prev, x)
+
+
+@pytest.mark.parametrize('use', ['c', 'h'])
+def test_double_backward_one_output(use):
+    c_prev = numpy.random.uniform(-1, 1, (4, 3))
+    x = numpy.random.uniform(-1, 1, (3, 12))
+    gc = numpy.random.randn(4, 3) if use == 'c' else None
+    gh = numpy.random.randn(3, 3) if use == 'h' else None
+
+    def f(c_prev, x):
+        c, h = F.lstm(c_prev, x)
+        return c if use == 'c' else h
+
+    gy = gc if use == 'c' else gh
+    gradient_check.check_double_backward(f, (c_prev, x), gy,
+                                         (numpy.random.randn(4, 3), numpy.random.randn(3, 12)),
+                                         dtype=numpy.float64)
