@@ -85,6 +85,8 @@ class UpdateRule:
         self.t = 0
         self._state = None
         self._hooks = collections.OrderedDict()
+        self._use_fp32_update = False
+        self._fp32_param = None
 
     @property
     def state(self):
@@ -110,22 +112,46 @@ class UpdateRule:
         except KeyError:
             raise KeyError('update-rule hook {!r} does not exist'.format(name)) from None
 
+    def use_fp32_update(self, flag=True):
+        """Keep a float32 master copy of a float16 parameter and update that instead.
+
+        Small float16 steps would otherwise round away; the parameter receives the master
+        copy cast back to float16 after each update.
+        """
+        self._use_fp32_update = flag
+
     def update(self, param):
         """Update ``param`` from its gradient (nothing happens without a gradient)."""
         if not self.enabled or param.array is None or param.grad is None:
             return
         self.t += 1
+        target = param
+        if self._use_fp32_update and param.array.dtype == numpy.float16:
+            target = self._fp32_target(param)
         device = backend.get_device_from_array(param.array)
         if self._state is None:
             with device:
                 self._state = {}
-                self.init_state(param)
+                self.init_state(target)
         else:
             self._move_state_to(device)
         for hook in self._hooks.values():
-            hook(self, param)
+            hook(self, target)
         with device:
-            self.update_core(param)
+            self.update_core(target)
+        if target is not param:
+            backend.copyto(param.array, target.array)
+            target.grad = None
+
+    def _fp32_target(self, param):
+        master = self._fp32_param
+        if master is None:
+            master = self._fp32_param = Variable(param.array.astype(numpy.float32),
+                                                 name=param.name)
+        elif not backend.get_device_from_array(param.array).is_array_supported(master.array):
+            master.array = backend.get_device_from_array(param.array).send(master.array)
+        master.grad = param.grad.astype(numpy.float32)
+        return master
 
     def _move_state_to(self, device):
         # A deserialized state lives on the host until the first update shows the device.
@@ -160,6 +186,8 @@ class UpdateRule:
         (on the host; it moves to the parameter's device at the first update).
         """
         self.t = serializer('t', self.t)
+        if self._use_fp32_update:
+            self._serialize_fp32_param(serializer)
         if self._state is not None:
             for key in list(self._state):
                 self._state[key] = serializer(key, self._state[key])
@@ -182,6 +210,17 @@ class UpdateRule:
         # A partial state cannot be resumed from; the first update then starts it afresh.
         if len(state) == len(keys) and (keys or self.t > 0):
             self._state = state
+
+    def _serialize_fp32_param(self, serializer):
+        master = self._fp32_param
+        try:
+            value = serializer('fp32_param', None if master is None else master.array)
+        except KeyError:
+            if self.t > 0:
+                raise
+            return
+        if master is None and value is not None:
+            self._fp32_param = Variable(value)
 
     def _state_keys(self, dummy):
         saved, self._state = self._state, {}
@@ -207,6 +246,7 @@ class Optimizer:
     epoch = 0
     use_auto_new_epoch = False
     _loss_scale = None
+    _loss_scaling_is_dynamic = False
 
     def __init__(self):
         self.target = None
@@ -318,12 +358,53 @@ class Optimizer:
         """Scale the loss by ``loss_scale`` in :meth:`update` (gradients are unscaled before the
         hooks and update rules see them); None turns it off."""
         self._loss_scale = loss_scale
+        self._loss_scaling_is_dynamic = False
+
+    def loss_scaling(self, interval=1000, scale=None):
+        """Dynamic loss scaling for float16 training.
+
+        The loss is multiplied by the current scale (``scale``, default ``2**16``). An update
+        whose gradients hold inf or NaN is skipped and halves the scale; ``interval`` clean
+        updates in a row double it.
+        """
+        self._loss_scaling_is_dynamic = True
+        self._loss_scale = float(2 ** 16 if scale is None else scale)
+        self._loss_scale_interval = interval
+        self._n_clean_updates = 0
+
+    @property
+    def loss_scale(self):
+        """The current loss scale (None when loss scaling is off)."""
+        return self._loss_scale
+
+    def is_safe_to_update(self):
+        """True if every gradient is finite."""
+        for param in self.target.params(include_uninit=False):
+            g = param.grad
+            if g is not None and not bool(backend.get_array_module(g).isfinite(g).all()):
+                return False
+        return True
+
+    def _adjust_loss_scale(self):
+        # Returns False when this step must be skipped.
+        if not self.is_safe_to_update():
+            self._loss_scale = max(self._loss_scale / 2, 1.0)
+            self._n_clean_updates = 0
+            return False
+        self._n_clean_updates += 1
+        if self._n_clean_updates >= self._loss_scale_interval:
+            self._loss_scale *= 2
+            self._n_clean_updates = 0
+        return True
 
     def serialize(self, serializer):
         """Save or load ``t``, ``epoch`` and every parameter's update-rule state."""
         self._check_setup('serialize')
         self.t = serializer('t', self.t)
         self.epoch = serializer('epoch', self.epoch)
+        if self._loss_scaling_is_dynamic:
+            self._loss_scale = serializer('loss_scale', self._loss_scale)
+            self._n_clean_updates = serializer('n_clean_updates', self._n_clean_updates)
         for name, param in self.target.namedparams():
             rule = param.update_rule
             if rule is not None:
@@ -340,12 +421,25 @@ class GradientMethod(Optimizer):
         super().__init__()
         self.hyperparam = Hyperparameter()
         self._use_cleargrads = True
+        self._use_fp32_update = False
 
     def setup(self, link):
         super().setup(link)
         for param in link.params():
-            param.update_rule = self.create_update_rule()
+            rule = self.create_update_rule()
+            if self._use_fp32_update:
+                rule.use_fp32_update()
+            param.update_rule = rule
         return self
+
+    def use_fp32_update(self, flag=True):
+        """Update float16 parameters through float32 master copies (see
+        :meth:`UpdateRule.use_fp32_update`); applies to current and future rules."""
+        self._use_fp32_update = flag
+        if self.target is not None:
+            for param in self.target.params():
+                if param.update_rule is not None:
+                    param.update_rule.use_fp32_update(flag)
 
     def create_update_rule(self):
         """A new UpdateRule whose hyperparameters fall back to ``self.hyperparam``."""
@@ -373,8 +467,11 @@ class GradientMethod(Optimizer):
                     param.zerograd()
             loss.backward(loss_scale=self._loss_scale)
             del loss
-        if self._loss_scale is not None:
-            inv = 1.0 / self._loss_scale
+        scale = self._loss_scale
+        if self._loss_scaling_is_dynamic and not self._adjust_loss_scale():
+            return
+        if scale is not None:
+            inv = 1.0 / scale
             for param in target.params(include_uninit=False):
                 g = param.grad
                 if g is not None:
@@ -387,3 +484,8 @@ class GradientMethod(Optimizer):
         self.reallocate_cleared_grads()
         self.call_hooks('post')
 
+
+
+# Chainer kept the hooks importable from here after moving them to optimizer_hooks.
+from dchain.optimizer_hooks import (GradientClipping, GradientHardClipping,  # noqa: E402,F401
+                                    GradientNoise, Lasso, WeightDecay)

@@ -233,3 +233,70 @@ def test_lazily_initialized_parameter():
     assert model.W.array is None and model.W.update_rule is not None
     opt.update(lambda: F.sum(model(numpy.ones((1, 3), numpy.float32))))
     assert model.W.update_rule.state['m'].shape == (2, 3)
+
+
+class _Scalar(dchain.Link):
+    def __init__(self, value, dtype):
+        super().__init__()
+        with self.init_scope():
+            self.w = dchain.Parameter(numpy.full(3, value, dtype))
+
+
+def test_fp32_update_keeps_small_steps_of_float16_params(tmp_path):
+    plain, mixed = _Scalar(1.0, numpy.float16), _Scalar(1.0, numpy.float16)
+    opt_plain = optimizers.SGD(lr=1e-4).setup(plain)
+    opt_mixed = optimizers.SGD(lr=1e-4)
+    opt_mixed.use_fp32_update()
+    opt_mixed.setup(mixed)
+    for _ in range(20):
+        for link, opt in ((plain, opt_plain), (mixed, opt_mixed)):
+            link.w.grad = numpy.ones(3, numpy.float16)
+            opt.update()
+    numpy.testing.assert_array_equal(plain.w.array, 1.0)  # each step rounds away in float16
+    master = mixed.w.update_rule._fp32_param.array
+    numpy.testing.assert_allclose(master, 1 - 20 * 1e-4, rtol=1e-6)
+    assert mixed.w.array.dtype == numpy.float16
+    numpy.testing.assert_array_equal(mixed.w.array, master.astype(numpy.float16))
+
+    path = str(tmp_path / 'opt.npz')
+    dchain.serializers.save_npz(path, opt_mixed)
+    restored = _Scalar(1.0, numpy.float16)
+    ropt = optimizers.SGD(lr=1e-4)
+    ropt.use_fp32_update()
+    ropt.setup(restored)
+    dchain.serializers.load_npz(path, ropt)
+    numpy.testing.assert_array_equal(restored.w.update_rule._fp32_param.array, master)
+
+
+def test_fp32_update_state_is_float32():
+    link = _Scalar(1.0, numpy.float16)
+    opt = optimizers.Adam().setup(link)
+    opt.use_fp32_update()
+    link.w.grad = numpy.ones(3, numpy.float16)
+    opt.update()
+    assert link.w.update_rule.state['m'].dtype == numpy.float32
+
+
+def test_dynamic_loss_scaling_skips_overflow_and_grows():
+    link = _Scalar(1.0, numpy.float32)
+    opt = optimizers.SGD(lr=0.1).setup(link)
+    opt.loss_scaling(interval=2, scale=2.0 ** 10)
+    huge = numpy.full(3, 1e38, numpy.float32)
+    with numpy.errstate(over='ignore'):
+        opt.update(lambda: F.sum(link.w * huge))  # 1e38 * 1024 overflows: skipped
+    assert opt.loss_scale == 2.0 ** 9 and opt.t == 0
+    numpy.testing.assert_array_equal(link.w.array, 1.0)
+    opt.update(lambda: F.sum(link.w * 2.0))
+    numpy.testing.assert_allclose(link.w.array, 1.0 - 0.1 * 2.0)  # gradients were unscaled
+    assert opt.loss_scale == 2.0 ** 9 and opt.t == 1
+    opt.update(lambda: F.sum(link.w * 2.0))
+    assert opt.loss_scale == 2.0 ** 10  # two clean updates in a row
+    d = dchain.serializers.DictionarySerializer()
+    opt.serialize(d)
+    assert float(d.target['loss_scale']) == 2.0 ** 10
+
+
+def test_legacy_hook_aliases():
+    from dchain import optimizer_hooks
+    assert optimizer.WeightDecay is optimizer_hooks.WeightDecay
+    assert optimizer.GradientClipping is optimizer_hooks.GradientClipping
