@@ -23,8 +23,10 @@ def as_tuple(value, ndim, name, minimum=1):
         values = (int(value),) * ndim
     else:
         try:
+            if isinstance(value, str):
+                raise TypeError
             values = tuple(int(v) for v in value)
-        except TypeError:
+        except (TypeError, ValueError):
             raise TypeError('{} must be an int or a tuple of {} ints, got {!r}'.format(
                 name, ndim, value)) from None
         if len(values) != ndim:

@@ -1,0 +1,107 @@
+"""Tests of F.convolution_nd / convolution_1d / convolution_3d against a loop reference."""
+import itertools
+
+import numpy
+import pytest
+
+import dchain.functions as F
+from dchain import gradient_check
+from dchain.utils import type_check
+
+
+def reference_conv_nd(x, W, b, stride, pad, dilate, groups, cover_all):
+    nd = x.ndim - 2
+    n, c = x.shape[:2]
+    oc, cg = W.shape[:2]
+    ks = W.shape[2:]
+    outs = []
+    for i in range(nd):
+        ek = (ks[i] - 1) * dilate[i] + 1
+        extra = stride[i] - 1 if cover_all else 0
+        outs.append((x.shape[2 + i] + 2 * pad[i] - ek + extra) // stride[i] + 1)
+    padded = numpy.zeros((n, c) + tuple(x.shape[2 + i] + 2 * pad[i] + stride[i] +
+                                         (ks[i] - 1) * dilate[i] + 1 for i in range(nd)))
+    padded[(slice(None), slice(None)) + tuple(slice(pad[i], pad[i] + x.shape[2 + i])
+                                              for i in range(nd))] = x
+    y = numpy.zeros((n, oc) + tuple(outs))
+    ocg = oc // groups
+    for o in itertools.product(*[range(s) for s in outs]):
+        for g in range(groups):
+            window = padded[(slice(None), slice(g * cg, (g + 1) * cg)) + tuple(
+                slice(o[i] * stride[i], o[i] * stride[i] + (ks[i] - 1) * dilate[i] + 1,
+                      dilate[i]) for i in range(nd))]
+            wg = W[g * ocg:(g + 1) * ocg]
+            axes = list(range(1, nd + 2))
+            y[(slice(None), slice(g * ocg, (g + 1) * ocg)) + o] = numpy.tensordot(
+                window, wg, axes=(axes, axes))
+    if b is not None:
+        y += b.reshape((1, oc) + (1,) * nd)
+    return y
+
+
+CASES = [
+    # x shape, W shape, stride, pad, dilate, groups, cover_all
+    ((2, 3, 7), (4, 3, 3), (2,), (1,), (1,), 1, False),
+    ((2, 4, 8), (2, 2, 2), (3,), (0,), (2,), 2, True),
+    ((1, 2, 4, 5, 4), (3, 2, 2, 3, 2), (1, 2, 1), (1, 0, 1), (1, 1, 2), 1, False),
+    ((2, 2, 4, 4, 3), (2, 1, 2, 2, 2), (2, 2, 1), (0, 1, 0), (1, 1, 1), 2, True),
+]
+
+
+@pytest.mark.parametrize('x_shape,w_shape,stride,pad,dilate,groups,cover_all', CASES)
+def test_forward(x_shape, w_shape, stride, pad, dilate, groups, cover_all):
+    rng = numpy.random.default_rng(0)
+    x = rng.standard_normal(x_shape).astype(numpy.float32)
+    W = rng.standard_normal(w_shape).astype(numpy.float32)
+    b = rng.standard_normal(w_shape[0]).astype(numpy.float32)
+    y = F.convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+    expected = reference_conv_nd(x, W, b, stride, pad, dilate, groups, cover_all)
+    assert y.shape == expected.shape
+    numpy.testing.assert_allclose(y.array, expected, rtol=1e-4, atol=1e-4)
+    wrapper = F.convolution_1d if len(x_shape) == 3 else F.convolution_3d
+    y2 = wrapper(x, W, b, stride, pad, cover_all, dilate, groups)
+    numpy.testing.assert_array_equal(y.array, y2.array)
+
+
+@pytest.mark.parametrize('x_shape,w_shape,stride,pad,dilate,groups,cover_all', CASES)
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_backward(x_shape, w_shape, stride, pad, dilate, groups, cover_all, dtype):
+    rng = numpy.random.default_rng(1)
+    x = rng.standard_normal(x_shape).astype(dtype)
+    W = rng.standard_normal(w_shape).astype(dtype)
+    b = rng.standard_normal(w_shape[0]).astype(dtype)
+
+    def f(x, W, b):
+        return F.convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+    gy = rng.standard_normal(f(x, W, b).shape).astype(dtype)
+    tol = dict(atol=1e-3, rtol=1e-3) if dtype == numpy.float32 else {}
+    gradient_check.check_backward(f, (x, W, b), gy, dtype=numpy.float64, **tol)
+
+
+@pytest.mark.parametrize('x_shape,w_shape,stride,pad,dilate,groups,cover_all', CASES)
+def test_double_backward(x_shape, w_shape, stride, pad, dilate, groups, cover_all):
+    rng = numpy.random.default_rng(2)
+    x = rng.standard_normal(x_shape)
+    W = rng.standard_normal(w_shape)
+
+    def f(x, W):
+        return F.convolution_nd(x, W, None, stride, pad, cover_all, dilate, groups)
+    gy = rng.standard_normal(f(x, W).shape)
+    gradient_check.check_double_backward(
+        f, (x, W), gy, (rng.standard_normal(x.shape), rng.standard_normal(W.shape)),
+        dtype=numpy.float64)
+
+
+def test_invalid_type():
+    with pytest.raises(type_check.InvalidType):
+        F.convolution_nd(numpy.zeros((1, 2, 5), numpy.float32),
+                         numpy.zeros((3, 2, 2, 2), numpy.float32))
+    with pytest.raises(type_check.InvalidType):
+        F.convolution_1d(numpy.zeros((1, 2, 5, 5), numpy.float32),
+                         numpy.zeros((3, 2, 2, 2), numpy.float32))
+    with pytest.raises(type_check.InvalidType):
+        F.convolution_3d(numpy.zeros((1, 2, 5, 5, 5), numpy.float32),
+                         numpy.zeros((3, 3, 2, 2, 2), numpy.float32))
+    with pytest.raises(ValueError):
+        F.convolution_nd(numpy.zeros((1, 2, 5), numpy.float32),
+                         numpy.zeros((3, 2, 2), numpy.float32), stride=(1, 1))

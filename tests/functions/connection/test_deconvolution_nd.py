@@ -1,0 +1,65 @@
+"""Tests of F.deconvolution_nd / 1d / 3d: adjointness with convolution_nd, gradients."""
+import numpy
+import pytest
+
+import dchain.functions as F
+from dchain import gradient_check
+from dchain.utils import type_check
+
+
+def reference_deconv_1d(x, W, stride, pad):
+    n, ic, w = x.shape
+    _, oc, k = W.shape
+    out = stride * (w - 1) + k - 2 * pad
+    big = numpy.zeros((n, oc, stride * (w - 1) + k))
+    for i in range(w):
+        for a in range(k):
+            big[:, :, i * stride + a] += x[:, :, i] @ W[:, :, a]
+    return big[:, :, pad:pad + out]
+
+
+def test_forward_1d_matches_reference():
+    rng = numpy.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 5))
+    W = rng.standard_normal((3, 2, 3))
+    y = F.deconvolution_1d(x, W, stride=2, pad=1)
+    numpy.testing.assert_allclose(y.array, reference_deconv_1d(x, W, 2, 1), rtol=1e-10)
+    numpy.testing.assert_array_equal(y.array,
+                                     F.deconvolution_nd(x, W, stride=2, pad=1).array)
+
+
+@pytest.mark.parametrize('x_shape,w_shape,stride,pad,dilate,groups', [
+    ((2, 3, 4), (3, 2, 3), (2,), (1,), (1,), 1),
+    ((1, 2, 3, 2, 3), (2, 2, 2, 2, 2), (2, 1, 2), (0, 1, 1), (1, 2, 1), 2),
+])
+def test_adjoint_and_gradients(x_shape, w_shape, stride, pad, dilate, groups):
+    rng = numpy.random.default_rng(1)
+    x = rng.standard_normal(x_shape)
+    W = rng.standard_normal(w_shape)
+    y = F.deconvolution_nd(x, W, None, stride, pad, None, dilate, groups)
+    gy = rng.standard_normal(y.shape)
+    # The deconvolution is the transpose of the convolution with the same W.
+    cx = F.convolution_nd(gy, W, None, stride, pad, False, dilate, groups)
+    numpy.testing.assert_allclose((y.array * gy).sum(), (x * cx.array).sum(), rtol=1e-10)
+
+    def f(x, W):
+        return F.deconvolution_nd(x, W, None, stride, pad, None, dilate, groups)
+    gradient_check.check_backward(f, (x, W), gy, dtype=numpy.float64)
+    gradient_check.check_double_backward(
+        f, (x, W), gy, (rng.standard_normal(x.shape), rng.standard_normal(W.shape)),
+        dtype=numpy.float64)
+    x32, W32 = x.astype(numpy.float32), W.astype(numpy.float32)
+    gradient_check.check_backward(f, (x32, W32), gy.astype(numpy.float32),
+                                  dtype=numpy.float64, atol=1e-3, rtol=1e-3)
+    wrapper = F.deconvolution_1d if len(x_shape) == 3 else F.deconvolution_3d
+    numpy.testing.assert_array_equal(
+        wrapper(x, W, None, stride, pad, None, dilate, groups).array, y.array)
+
+
+def test_invalid_type():
+    with pytest.raises(type_check.InvalidType):
+        F.deconvolution_1d(numpy.zeros((1, 2, 3, 3), numpy.float32),
+                           numpy.zeros((2, 2, 2, 2), numpy.float32))
+    with pytest.raises(type_check.InvalidType):
+        F.deconvolution_nd(numpy.zeros((1, 2, 3), numpy.float32),
+                           numpy.zeros((3, 2, 2), numpy.float32))
