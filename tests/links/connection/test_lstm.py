@@ -112,3 +112,20 @@ def test_stateless(dtype):
                                   params=(lstm.upward.W, lstm.lateral.W, lstm.upward.b),
                                   dtype=numpy.float64,
                                   atol=1e-3, rtol=1e-3)
+
+
+def test_backward_with_shrinking_batch():
+    lstm = L.LSTM(2, 3)
+    rng = numpy.random.RandomState(4)
+    x1 = rng.randn(3, 2).astype(numpy.float32)
+    x2 = rng.randn(2, 2).astype(numpy.float32)
+    gh = rng.randn(3, 3).astype(numpy.float32)
+
+    def f(x1, x2):
+        lstm.reset_state()
+        lstm(x1)
+        lstm(x2)
+        return lstm.h  # rows 0-1 from step 2, row 2 carried over from step 1
+    gradient_check.check_backward(f, (x1, x2), gh, params=(lstm.upward.W, lstm.lateral.W,
+                                                           lstm.upward.b),
+                                  dtype=numpy.float64, atol=1e-3, rtol=1e-3)
