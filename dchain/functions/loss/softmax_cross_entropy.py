@@ -1,4 +1,6 @@
 """Softmax cross entropy of class scores and integer labels (``F.softmax_cross_entropy``)."""
+import numpy
+
 from dchain import function_node
 from dchain import utils
 from dchain.functions.loss import _compose
@@ -147,8 +149,32 @@ class SoftmaxCrossEntropyGrad(function_node.FunctionNode):
         return tuple(ret)
 
 
+def _check_soft(in_types):
+    type_check.argname(in_types, ('x', 't'))
+    x_type, t_type = in_types
+    type_check.expect(x_type.dtype.kind == 'f', t_type.dtype == x_type.dtype,
+                      x_type.ndim >= 2, x_type.shape == t_type.shape)
+
+
+def _soft_target_cross_entropy(x, t, reduce, soft_target_loss):
+    """Cross entropy (or KL divergence) against a distribution over classes, by composition."""
+    _compose.check_types('softmax_cross_entropy', _check_soft, x, t)
+    t = getattr(t, 'array', t)
+    xp = utils.get_xp(t)
+    loss = -_sum(_compose.log_softmax(x, axis=1) * t, axis=1)
+    if soft_target_loss == 'kl-divergence':
+        # The target's entropy term: a constant, with 0 log 0 taken as 0.
+        with numpy.errstate(divide='ignore', invalid='ignore'):
+            neg_entropy = xp.where(t > 0, t * xp.log(t), 0).sum(axis=1).astype(t.dtype)
+        loss = loss + neg_entropy
+    if reduce == 'mean':
+        return _sum(loss) * (1.0 / max(loss.size, 1))
+    return loss
+
+
 def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=None,
-                          ignore_label=-1, reduce='mean', enable_double_backprop=False):
+                          ignore_label=-1, reduce='mean', enable_double_backprop=False,
+                          soft_target_loss='cross-entropy'):
     """Cross entropy between ``softmax(x)`` over axis 1 and integer labels ``t``.
 
     Args:
@@ -165,10 +191,24 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
             element, shaped like ``t`` (zero where ignored).
         enable_double_backprop (bool): accepted for compatibility; the loss is always
             twice differentiable.
+        soft_target_loss (str): when ``t`` is a floating array of the shape of ``x`` (a
+            distribution over classes for every element), ``'cross-entropy'`` computes
+            ``-sum(t log softmax(x))`` over axis 1 and ``'kl-divergence'`` subtracts the
+            target's entropy from it; ``'mean'`` then averages over all elements, and
+            ``normalize``, ``class_weight`` and ``ignore_label`` do not apply. ``t`` gets
+            no gradient.
 
     Returns:
         Variable: the loss, of the dtype of ``x``.
     """
     del enable_double_backprop
+    if soft_target_loss not in ('cross-entropy', 'kl-divergence'):
+        raise ValueError("softmax_cross_entropy: soft_target_loss must be 'cross-entropy' or "
+                         "'kl-divergence', got {!r}".format(soft_target_loss))
+    if getattr(t, 'dtype', None) is not None and t.dtype.kind == 'f':
+        if reduce not in ('mean', 'no'):
+            raise ValueError("softmax_cross_entropy: reduce must be 'mean' or 'no', got {!r}"
+                             .format(reduce))
+        return _soft_target_cross_entropy(x, t, reduce, soft_target_loss)
     return SoftmaxCrossEntropy(normalize, cache_score, class_weight, ignore_label,
                                reduce).apply((x, t))[0]

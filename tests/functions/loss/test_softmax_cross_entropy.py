@@ -166,3 +166,30 @@ def test_bad_arguments():
 
 def test_node_class_is_exported():
     assert F.SoftmaxCrossEntropy is not None
+
+
+@pytest.mark.parametrize('soft_target_loss', ['cross-entropy', 'kl-divergence'])
+@pytest.mark.parametrize('reduce', ['mean', 'no'])
+def test_soft_targets(soft_target_loss, reduce):
+    rng = numpy.random.RandomState(4)
+    x = rng.randn(4, 3, 2)
+    t = rng.rand(4, 3, 2)
+    t[0, :, 0] = [0.0, 1.0, 0.0]          # a one-hot target: 0 log 0 must count as 0
+    t /= t.sum(axis=1, keepdims=True)
+    y = F.softmax_cross_entropy(x, t, reduce=reduce, soft_target_loss=soft_target_loss)
+    log_p = x - x.max(1, keepdims=True)
+    log_p -= numpy.log(numpy.exp(log_p).sum(1, keepdims=True))
+    expected = -(t * log_p).sum(1)
+    if soft_target_loss == 'kl-divergence':
+        expected += numpy.where(t > 0, t * numpy.log(numpy.where(t > 0, t, 1)), 0).sum(1)
+    numpy.testing.assert_allclose(y.array, expected.mean() if reduce == 'mean' else expected,
+                                  rtol=1e-12)
+    gradient_check.check_backward(
+        lambda x: F.softmax_cross_entropy(x, t, reduce=reduce,
+                                          soft_target_loss=soft_target_loss), x,
+        None if reduce == 'mean' else rng.randn(4, 2), dtype=numpy.float64, rtol=1e-6,
+        atol=1e-6)
+    with pytest.raises(type_check.InvalidType):
+        F.softmax_cross_entropy(x, t[:, :2])
+    with pytest.raises(ValueError):
+        F.softmax_cross_entropy(x, t, soft_target_loss='l2')
