@@ -9,6 +9,7 @@ import numpy
 
 from dchain import backend
 from dchain import _backprop
+from dchain.utils import force_array
 from dchain.variable import Variable
 
 
@@ -200,7 +201,7 @@ def check_backward(func, x_data, y_grad, params=(), eps=1e-3, atol=1e-5, rtol=1e
 
     def evaluate():
         for k, v in enumerate(targets):
-            v.array = base[k] + base[k].dtype.type(t) * xp_dirs[k]
+            v.array = force_array(base[k] + base[k].dtype.type(t) * xp_dirs[k])
         inputs = []
         for i, x in enumerate(xs):
             if i in skipped_inputs:

@@ -82,3 +82,10 @@ def test_check_backward_scalar_output_without_y_grad():
     gradient_check.check_backward(lambda v: F.sum(v * v), x, None)
     with pytest.raises(ValueError, match='one scalar'):
         gradient_check.check_backward(lambda v: v * v, x, None)
+
+
+def test_zero_dimensional_inputs():
+    gradient_check.check_backward(lambda v: v * 2, numpy.array(1.5, 'f'), numpy.array(1.0, 'f'),
+                                  dtype=numpy.float64)
+    gradient_check.check_double_backward(lambda v: v * v, numpy.array(1.5), numpy.array(1.0),
+                                         numpy.array(1.0))
