@@ -35,12 +35,10 @@ def test_backward(dtype):
 def test_double_backward(dtype):
     x0, x1 = _inputs(dtype)
     rng = numpy.random.RandomState(1)
-    gy = rng.randn(1).astype(dtype)
+    gy = numpy.asarray(rng.randn(), dtype)
     ggx = (rng.randn(*x0.shape).astype(dtype), rng.randn(*x1.shape).astype(dtype))
 
-    def f(a, b):
-        return F.reshape(F.mean_squared_error(a, b), (1,))
-    gradient_check.check_double_backward(f, (x0, x1), gy, ggx, dtype=numpy.float64,
+    gradient_check.check_double_backward(F.mean_squared_error, (x0, x1), gy, ggx, dtype=numpy.float64,
                                          atol=1e-3, rtol=1e-3)
 
 
