@@ -8,6 +8,7 @@ cannot revive pruned weights (momentum and Adam states would otherwise move them
 import numpy
 
 from dchain import backend
+from dchain import link as link_module
 
 
 def _default_filter(name, param):
@@ -109,3 +110,24 @@ def sparsity(link, param_filter=None):
             zeros += int(p.size - xp.count_nonzero(p.array))
             total += p.size
     return zeros / total if total else 0.0
+
+
+class Pruner(MagnitudePruning):
+    """Callable form: ``Pruner(level=0.5)(model)`` prunes ``model`` in place and returns it.
+
+    Called with an optimizer (as a hook) it re-applies the masks, like
+    :class:`MagnitudePruning`.
+    """
+
+    def __init__(self, level=0.5, scope='layer', param_filter=None):
+        super().__init__(level, scope, param_filter)
+
+    @property
+    def level(self):
+        return self.sparsity
+
+    def __call__(self, target):
+        if isinstance(target, link_module.Link):
+            self.prune(target)
+            return target
+        super().__call__(target)

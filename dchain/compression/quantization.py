@@ -70,6 +70,10 @@ class QuantizedLink:
             for name, p in self._selected():
                 self.codes[name] = quantize_int8(p.array, axis)
 
+    def __call__(self, *args, **kwargs):
+        """Run the link (dequantize first to compute with the int8 weights)."""
+        return self.link(*args, **kwargs)
+
     def _selected(self):
         return [(name, p) for name, p in self.link.namedparams(include_uninit=False)
                 if self.param_filter(name, p)]
@@ -111,6 +115,24 @@ class QuantizedLink:
             for pname in sublink._persistent:
                 target = serializer[path] if path != '/' else serializer
                 sublink.__dict__[pname] = target(pname, sublink.__dict__[pname])
+
+
+class Quantizer:
+    """Callable form: ``quantized = Quantizer()(model)``.
+
+    Quantizes ``model``'s weights, writes the dequantized values back into it (so it now
+    computes with exactly what an int8 file restores) and returns the :class:`QuantizedLink`,
+    which runs the model when called and serializes compactly.
+    """
+
+    def __init__(self, axis=0, param_filter=None):
+        self.axis = axis
+        self.param_filter = param_filter
+
+    def __call__(self, link):
+        quantized = QuantizedLink(link, self.axis, self.param_filter)
+        quantized.dequantize()
+        return quantized
 
 
 def save_quantized(file, link, axis=0, param_filter=None):

@@ -98,3 +98,16 @@ def test_masks_serialize(tmp_path):
     serializers.load_npz(path, other)
     for name in pruner.masks:
         numpy.testing.assert_array_equal(other.masks[name], pruner.masks[name])
+
+
+def test_pruner_callable_form():
+    model = _model()
+    pruner = compression.Pruner(level=0.5)
+    assert pruner(model) is model
+    assert pruner.level == 0.5
+    assert compression.sparsity(model) == pytest.approx(0.5)
+    opt = optimizers.SGD(lr=0.5).setup(model)
+    opt.add_hook(pruner)
+    x = numpy.ones((2, 6), numpy.float32)
+    opt.update(lambda: F.sum(model(x)))
+    assert compression.sparsity(model) == pytest.approx(0.5)

@@ -66,3 +66,18 @@ def test_quantized_link_with_hdf5(tmp_path):
     loaded.dequantize()
     numpy.testing.assert_allclose(dst.W.array, src.W.array,
                                   atol=float(numpy.abs(src.W.array).max()) / 127)
+
+
+def test_quantizer_callable_form(tmp_path):
+    model = L.Linear(8, 4)
+    original = model.W.array.copy()
+    x = numpy.random.RandomState(0).normal(0, 1, (3, 8)).astype(numpy.float32)
+    quantized = compression.Quantizer()(model)
+    q, scale = compression.quantize_int8(original)
+    numpy.testing.assert_array_equal(model.W.array, q * scale)  # the model now computes in int8
+    numpy.testing.assert_array_equal(quantized(x).array, model(x).array)
+    path = str(tmp_path / 'q.npz')
+    serializers.save_npz(path, quantized)
+    restored = L.Linear(8, 4)
+    compression.load_quantized(path, restored)
+    numpy.testing.assert_array_equal(restored.W.array, model.W.array)
