@@ -93,4 +93,13 @@ class StatefulGRU(GRUBase):
         return h_new
 
 
-GRU = StatefulGRU
+class GRU(StatefulGRU):
+    """Stateful GRU layer (:class:`StatefulGRU`); ``gru(x)`` runs one step."""
+
+    def forward(self, *args):
+        if len(args) == 2:
+            raise ValueError('GRU takes one argument (x) and keeps its state; for a GRU step '
+                             'that takes the state as an argument (h, x) use StatelessGRU')
+        if len(args) != 1:
+            raise ValueError('GRU takes one argument (x), got {}'.format(len(args)))
+        return super().forward(args[0])

@@ -62,7 +62,9 @@ def test_stateful_sequence():
 
 def test_stateful_set_state_and_gradient():
     gru = L.StatefulGRU(3, 4)
-    assert L.GRU is L.StatefulGRU
+    assert issubclass(L.GRU, L.StatefulGRU)
+    with pytest.raises(ValueError):
+        L.GRU(3, 4)(numpy.zeros((2, 4), numpy.float32), numpy.zeros((2, 3), numpy.float32))
     rng = numpy.random.RandomState(2)
     h0 = rng.randn(2, 4).astype(numpy.float32)
     x = rng.randn(2, 3).astype(numpy.float32)
