@@ -25,10 +25,14 @@ class Hyperparameter:
         self._parent = parent
 
     def __getattr__(self, name):
+        # Only reached when ``name`` is not set here: walk up the parents' own values.
         parent = self.__dict__.get('_parent')
-        if parent is None or name.startswith('__'):
-            raise AttributeError('hyperparameter {!r} is not defined'.format(name))
-        return getattr(parent, name)
+        while parent is not None:
+            values = parent.__dict__
+            if name in values:
+                return values[name]
+            parent = values.get('_parent')
+        raise AttributeError('hyperparameter {!r} is not defined'.format(name))
 
     def __repr__(self):
         return 'Hyperparameter({})'.format(
@@ -84,6 +88,7 @@ class UpdateRule:
         self.enabled = True
         self.t = 0
         self._state = None
+        self._state_device = None
         self._hooks = collections.OrderedDict()
         self._use_fp32_update = False
         self._fp32_param = None
@@ -130,14 +135,17 @@ class UpdateRule:
             target = self._fp32_target(param)
         device = backend.get_device_from_array(param.array)
         if self._state is None:
-            with device:
+            # create_context, not ``with device``: Device objects are shared and their own
+            # __enter__/__exit__ do not nest.
+            with device.create_context():
                 self._state = {}
                 self.init_state(target)
-        else:
+            self._state_device = device
+        elif self._state_device != device:
             self._move_state_to(device)
         for hook in self._hooks.values():
             hook(self, target)
-        with device:
+        with device.create_context():
             self.update_core(target)
         if target is not param:
             backend.copyto(param.array, target.array)
@@ -160,6 +168,7 @@ class UpdateRule:
             if getattr(value, 'shape', None) is not None and \
                     not device.is_array_supported(value):
                 state[key] = device.send(value)
+        self._state_device = device
 
     def update_core(self, param):
         """Dispatch to :meth:`update_core_cpu` or :meth:`update_core_gpu`."""
@@ -210,6 +219,7 @@ class UpdateRule:
         # A partial state cannot be resumed from; the first update then starts it afresh.
         if len(state) == len(keys) and (keys or self.t > 0):
             self._state = state
+            self._state_device = None
 
     def _serialize_fp32_param(self, serializer):
         master = self._fp32_param
