@@ -2,7 +2,8 @@
 
 A file holds a flat mapping from slash-separated paths (``'l1/W'``, ``'updater/optimizer:main/t'``)
 to arrays; :class:`TreeDeserializer` walks it with ``serializer[name]`` and concrete classes
-supply only :meth:`TreeDeserializer._contains` and :meth:`TreeDeserializer._read`.
+supply only :meth:`TreeDeserializer._contains` and :meth:`TreeDeserializer._read` (which
+returns None for a stored None).
 """
 import numpy
 
@@ -89,6 +90,8 @@ class TreeDeserializer(serializer_module.Deserializer):
                 raise KeyError('key {!r} is not found{}'.format(full_key, self._where()))
             return value
         data = self._read(full_key)
+        if data is None:  # the file stores None (an uninitialized parameter)
+            return value
         return self._assign(full_key, value, data)
 
     def _assign(self, key, value, data):

@@ -63,10 +63,36 @@ class NpzDeserializer(_base.TreeDeserializer):
     def _read(self, key):
         try:
             return self.npz[key]
+        except ValueError as e:
+            if self._is_pickled(key):
+                if self._header(key)[0] == ():
+                    # Chainer writes an uninitialized parameter (None) as a 0-d object array.
+                    return None
+                raise serializer_module.SerializedFileError(
+                    '{!r}{} holds pickled Python objects, which are not loaded (unpickling '
+                    'can run arbitrary code)'.format(key, self._where())) from e
+            raise self._damaged(key, e) from e
         except _READ_ERRORS as e:
-            raise serializer_module.SerializedFileError(
-                'cannot read {!r} from the npz file{}: the file is corrupted or truncated '
-                '({}: {})'.format(key, self._where(), type(e).__name__, e)) from e
+            raise self._damaged(key, e) from e
+
+    def _header(self, key):
+        with self.npz.zip.open(key + '.npy') as f:
+            version = numpy.lib.format.read_magic(f)
+            read_header = numpy.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                numpy.lib.format.read_array_header_2_0
+            shape, _, dtype = read_header(f)
+        return shape, dtype
+
+    def _is_pickled(self, key):
+        try:
+            return self._header(key)[1].hasobject
+        except Exception:  # an unreadable header is reported as damage by the caller
+            return False
+
+    def _damaged(self, key, e):
+        return serializer_module.SerializedFileError(
+            'cannot read {!r} from the npz file{}: the file is corrupted or truncated '
+            '({}: {})'.format(key, self._where(), type(e).__name__, e))
 
 
 def save_npz(file, obj, compression=True):

@@ -282,3 +282,17 @@ def test_scalar_and_string_values_keep_their_type():
         assert r('b', False) is True
         assert type(r('n', numpy.float32(0))) is numpy.float32
         numpy.testing.assert_array_equal(r('f', None), 0.25)
+
+
+def test_chainer_style_none_entry_and_pickled_objects(tmp_path):
+    # Chainer stores an uninitialized parameter as numpy.asarray(None): a 0-d object array.
+    path = str(tmp_path / 'chainer.npz')
+    numpy.savez(path, W=numpy.asarray(None), b=numpy.arange(2, dtype=numpy.float32))
+    lazy = L.Linear(None, 2)
+    serializers.load_npz(path, lazy)
+    assert lazy.W.array is None
+    numpy.testing.assert_array_equal(lazy.b.array, [0, 1])
+    evil = str(tmp_path / 'objects.npz')
+    numpy.savez(evil, W=numpy.array([{'a': 1}, None], dtype=object), b=numpy.zeros(2))
+    with pytest.raises(SerializedFileError, match='pickled'):
+        serializers.load_npz(evil, L.Linear(None, 2))
