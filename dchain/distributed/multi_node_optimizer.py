@@ -131,7 +131,7 @@ class _MultiNodeOptimizer:
             if any(b.handle is not None for b in buckets.buckets):
                 comm.wait_all(buckets, zero_fill=False)
             current.reset()
-        comm.finish(current, self.zero_fill)
+        comm.finish(current, self.zero_fill, nonblocking=self._overlap)
         current.reset()
         self.__dict__['_buckets'] = current if self._overlap else None
         self.__dict__['_stale'] = False

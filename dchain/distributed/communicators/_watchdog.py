@@ -1,12 +1,22 @@
-"""Waiting on MPI requests with a deadline, and naming the ranks that did not arrive.
+"""Waiting on MPI with a deadline, and naming the ranks that did not arrive.
 
-Every blocking operation of dchain's MPI communicators is a non-blocking MPI call followed by
-:meth:`Watchdog.wait`. While a rank waits it also answers status questions from other ranks on
-a private duplicate of the communicator. When its own wait passes the deadline
-(``DCHAIN_COLLECTIVE_TIMEOUT`` seconds, default 1800) it asks every peer where it is, and
-raises :class:`CollectiveTimeoutError` naming the peers that are elsewhere or silent.
+Two ways to wait, both bounded by ``DCHAIN_COLLECTIVE_TIMEOUT`` seconds (default 1800):
+
+* :meth:`Watchdog.wait` polls non-blocking requests; past the deadline it asks every peer
+  where it is and raises :class:`CollectiveTimeoutError` naming the peers that are elsewhere
+  or silent.
+* :meth:`Watchdog.blocking` runs a blocking MPI call (MPI's blocking collectives pick faster
+  algorithms than their non-blocking forms). A watchdog thread, started when MPI provides
+  ``THREAD_MULTIPLE``, notices a call past its deadline, prints the same diagnosis and aborts
+  the job, since a thread cannot interrupt a blocking call.
+
+Status questions from other ranks are answered on a private duplicate of the communicator, by
+the watchdog thread or, without one, by whichever rank is polling.
 """
+import atexit
 import os
+import sys
+import threading
 import time
 
 _STATUS_REQUEST = 7001
@@ -49,6 +59,51 @@ class Watchdog:
         self.sequence = 0      # collectives entered on this rank
         self.where = 'start'   # what this rank is doing, for other ranks' diagnostics
         self._replies = []
+        self._busy = None      # (deadline, what, peers) of the blocking call in progress
+        self._stop = threading.Event()
+        self._thread = None
+        if MPI.Query_thread() == MPI.THREAD_MULTIPLE:
+            self._thread = threading.Thread(target=self._watch, name='dchain-mpi-watchdog',
+                                            daemon=True)
+            self._thread.start()
+            # Stop before mpi4py finalizes MPI at exit (atexit runs handlers last-in first).
+            atexit.register(self.stop)
+
+    @property
+    def can_guard_blocking_calls(self):
+        """Whether :meth:`blocking` is protected by the watchdog thread."""
+        return self._thread is not None
+
+    def blocking(self, call, what, peers=None):
+        """Run the blocking MPI ``call()``; abort the job with a diagnosis past the deadline."""
+        self._busy = (time.monotonic() + self.timeout, what, peers)
+        try:
+            return call()
+        finally:
+            self._busy = None
+
+    def _watch(self):
+        while not self._stop.wait(0.05):
+            self.serve()
+            busy = self._busy
+            if busy is not None and time.monotonic() > busy[0]:
+                _, what, peers = busy
+                try:
+                    self._timeout([], what, peers)
+                except CollectiveTimeoutError as e:
+                    me = self.comm.Get_rank()
+                    sys.stderr.write('[rank {}/{}] dchain.distributed.CollectiveTimeoutError: '
+                                     '{}\n[rank {}/{}] aborting the MPI job\n'.format(
+                                         me, self.comm.Get_size(), e, me,
+                                         self.comm.Get_size()))
+                    sys.stderr.flush()
+                    self.comm.Abort(1)
+
+    def stop(self):
+        """Stop the watchdog thread (before MPI is finalized)."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(1.0)
 
     def enter(self, what):
         """Mark the start of collective ``what``; returns its sequence number."""
@@ -69,8 +124,10 @@ class Watchdog:
             return
         deadline = time.monotonic() + self.timeout
         spins = 0
+        serve = self._thread is None  # otherwise the watchdog thread answers questions
         while not MPI.Request.Testall(requests):
-            self.serve()
+            if serve:
+                self.serve()
             spins += 1
             if spins > 2000:
                 # Long wait: stop burning the core that the slow peer may need.
@@ -101,9 +158,10 @@ class Watchdog:
         grace = time.monotonic() + min(10.0, max(1.0, self.timeout / 10))
         status = MPI.Status()
         while time.monotonic() < grace and len(answers) < len(peers):
-            if MPI.Request.Testall(requests):
+            if requests and MPI.Request.Testall(requests):
                 return  # completed while we were asking
-            self.serve()
+            if threading.current_thread() is self._thread or self._thread is None:
+                self.serve()
             while self.side.Iprobe(source=MPI.ANY_SOURCE, tag=_STATUS_REPLY, status=status):
                 source = status.Get_source()
                 answers[source] = self.side.recv(source=source, tag=_STATUS_REPLY)
@@ -132,6 +190,7 @@ class Watchdog:
                 '; '.join(details)), missing)
 
     def free(self):
+        self.stop()
         try:
             self.side.Free()
         except Exception:

@@ -7,6 +7,8 @@ from dchain import backend
 from dchain.distributed.communicators import _bucketing
 from dchain.distributed.communicators import _model
 from dchain.distributed.communicators.mpi_communicator_base import MpiCommunicatorBase
+from dchain.distributed.communicators.mpi_communicator_base import _buffer as _mpi_buffer
+from dchain.distributed.communicators.mpi_communicator_base import _mpi_sum_op
 
 
 class FlatCommunicator(MpiCommunicatorBase):
@@ -98,10 +100,26 @@ class FlatCommunicator(MpiCommunicatorBase):
             buckets.unpack(bucket, zero_fill)
             bucket.handle = None
 
-    def finish(self, buckets, zero_fill):
-        """Reduce everything not reduced yet and wait: the end of one gradient averaging."""
-        self.start_remaining(buckets)
-        self.wait_all(buckets, zero_fill)
+    def finish(self, buckets, zero_fill, nonblocking=False):
+        """Reduce everything not reduced yet and wait: the end of one gradient averaging.
+
+        Args:
+            nonblocking (bool): use non-blocking reductions. Required whenever any rank may
+                have started buckets during backward, because MPI never matches a blocking
+                collective with a non-blocking one. Otherwise the blocking collective is used
+                (MPI implements it with faster algorithms), guarded by the watchdog thread.
+        """
+        if nonblocking or not self._watchdog.can_guard_blocking_calls or \
+                any(b.handle is not None for b in buckets.buckets):
+            self.start_remaining(buckets)
+            self.wait_all(buckets, zero_fill)
+            return
+        scale = 1.0 / self.size
+        self._enter('multi_node_mean_grad')
+        for bucket in buckets.buckets:
+            buckets.pack_missing(bucket, scale)
+            self._blocking_reduce(bucket.buffer)
+            buckets.unpack(bucket, zero_fill)
 
     # A reduction is started on a bucket buffer, waited for, then completed. The MPI version
     # below is non-blocking; GPU communicators override these three with NCCL.
@@ -111,6 +129,17 @@ class FlatCommunicator(MpiCommunicatorBase):
         # GPU buffer and an MPI that cannot read device memory: stage through the host.
         host = backend.cpu_device.send(buffer)
         return self.allreduce_inplace(host), host
+
+    def _blocking_reduce(self, buffer):
+        MPI = self._MPI
+        host = buffer if backend.get_array_module(buffer).__name__ == 'numpy' else \
+            backend.cpu_device.send(buffer)
+        self._watchdog.blocking(
+            lambda: self.mpi_comm.Allreduce(MPI.IN_PLACE, _mpi_buffer(MPI, host),
+                                            op=_mpi_sum_op(MPI, host.dtype)),
+            'gradient allreduce of {:.1f} MB'.format(host.nbytes / 1e6))
+        if host is not buffer:
+            backend.copyto(buffer, host)
 
     def _wait_reductions(self, handles, what):
         self._wait([h[0] for h in handles], what)
