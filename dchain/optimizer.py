@@ -226,8 +226,8 @@ class UpdateRule:
         try:
             value = serializer('fp32_param', None if master is None else master.array)
         except KeyError:
-            if self.t > 0:
-                raise
+            # Saved without a master copy (a float32 parameter, or before the first update):
+            # the next update starts one from the parameter itself.
             return
         if master is None and value is not None:
             self._fp32_param = Variable(value)
@@ -352,7 +352,8 @@ class Optimizer:
         for hook in list((pre if timing == 'pre' else post).values()):
             if getattr(hook, 'call_for_each_param', False):
                 for param in self.target.params(include_uninit=False):
-                    hook(param.update_rule, param)
+                    if param.update_rule is not None:
+                        hook(param.update_rule, param)
             else:
                 hook(self)
             self.reallocate_cleared_grads()
