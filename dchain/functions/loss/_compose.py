@@ -74,3 +74,27 @@ def check_reduce(name, reduce, allowed):
     if reduce not in allowed:
         raise ValueError('{}: reduce must be one of {}, got {!r}'.format(
             name, ', '.join(repr(a) for a in allowed), reduce))
+
+
+def scatter_add_rows(n_rows, index, values):
+    """``out[index[i]] += values[i]`` into zeros of ``(n_rows,) + values.shape[1:]``.
+
+    numpy's ``add.at`` is slow for row scatters; sorting the indexes and summing each run
+    with ``add.reduceat`` does the same with vectorised passes.
+    """
+    xp = numpy if isinstance(values, numpy.ndarray) else None
+    out_shape = (n_rows,) + values.shape[1:]
+    if xp is None:
+        import cupyx
+        from dchain.backend import _gpu
+        out = _gpu.cupy.zeros(out_shape, values.dtype)
+        cupyx.scatter_add(out, index, values)
+        return out
+    out = numpy.zeros(out_shape, values.dtype)
+    if index.size == 0:
+        return out
+    order = numpy.argsort(index, kind='stable')
+    sorted_index = index[order]
+    starts = numpy.flatnonzero(numpy.r_[True, sorted_index[1:] != sorted_index[:-1]])
+    out[sorted_index[starts]] = numpy.add.reduceat(values[order], starts, axis=0)
+    return out

@@ -54,16 +54,17 @@ def _extend(v, n, fill_from):
 def _path_score(cost, xs, ys):
     """Score ``sum_i x_i[y_i] + sum_i cost[y_{i-1}, y_i]`` of each sequence, shape (B,)."""
     batch = xs[0].shape[0]
-    score = get_item(xs[0], (numpy.arange(batch), _array(ys[0])))
+    xp = xs[0].xp
+    score = get_item(xs[0], (xp.arange(batch), _array(ys[0])))
     for i in range(1, len(xs)):
         b = xs[i].shape[0]
         y = _array(ys[i])
-        step = get_item(xs[i], (numpy.arange(b), y)) + \
+        step = get_item(xs[i], (xp.arange(b), y)) + \
             get_item(cost, (_array(ys[i - 1])[:b], y))
         if b == batch:
             score = score + step
         else:
-            zero = score.xp.zeros(batch - b, score.dtype)
+            zero = xp.zeros(batch - b, score.dtype)
             score = score + concat([step, zero], axis=0)
     return score
 

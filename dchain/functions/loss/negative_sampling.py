@@ -3,6 +3,8 @@ import numpy
 
 from dchain import function_node
 from dchain import utils
+from dchain import variable
+from dchain.config import config
 from dchain.functions.array.get_item import get_item, GetItemGrad
 from dchain.functions.array.reshape import reshape
 from dchain.functions.loss import _compose
@@ -62,6 +64,7 @@ class NegativeSamplingFunction(function_node.FunctionNode):
         w = W[self._index]                              # (N, S + 1, D)
         wx = xp.matmul(w, x[:, :, None])[:, :, 0]
         wx[:, 0] *= -1
+        self._wx = wx
         # -log sigmoid(-z) = softplus(z) = logaddexp(0, z)
         loss = xp.logaddexp(x.dtype.type(0), wx).sum(axis=1)
         loss *= self._mask
@@ -72,6 +75,9 @@ class NegativeSamplingFunction(function_node.FunctionNode):
     def backward(self, indexes, grad_outputs):
         x, W = self.get_retained_inputs()
         gloss, = grad_outputs
+        if not config.enable_backprop:
+            # A first-order backward records nothing: compute on arrays, skipping the graph.
+            return self._backward_arrays(indexes, x.array, W.array, gloss.array)
         n, d = x.shape
         sign = numpy.ones(self.samples.shape[1], x.dtype)
         sign[0] = -1
@@ -90,6 +96,27 @@ class NegativeSamplingFunction(function_node.FunctionNode):
             else:
                 gw = g3 * reshape(x, (n, 1, d))
                 ret.append(GetItemGrad((self._index,), W.shape, W.dtype).apply((gw,))[0])
+        return tuple(ret)
+
+
+    def _backward_arrays(self, indexes, x, W, gloss):
+        xp = utils.get_xp(x)
+        half = x.dtype.type(0.5)
+        g = xp.tanh(self._wx * half) * half + half             # sigmoid of the signed scores
+        g[:, 0] *= -1
+        g *= (self._mask * gloss).astype(x.dtype, copy=False)[:, None]
+        w = W[self._index]
+        ret = []
+        for i in indexes:
+            if i == 0:
+                ret.append(variable.Variable(xp.matmul(g[:, None, :], w)[:, 0],
+                                             requires_grad=False))
+            elif i == 1:
+                ret.append(None)
+            else:
+                rows = (g[:, :, None] * x[:, None, :]).reshape(-1, x.shape[1])
+                gw = _compose.scatter_add_rows(len(W), self._index.ravel(), rows)
+                ret.append(variable.Variable(gw, requires_grad=False))
         return tuple(ret)
 
 

@@ -71,7 +71,7 @@ class SoftmaxCrossEntropy(function_node.FunctionNode):
             type_check.expect(x_type.shape[1] == self.class_weight.shape[0])
 
     def forward(self, inputs):
-        self.retain_inputs((0, 1))
+        self.retain_inputs((0,))
         x, t = inputs
         xp = utils.get_xp(x)
         shifted = x - x.max(axis=1, keepdims=True)
@@ -101,7 +101,7 @@ class SoftmaxCrossEntropy(function_node.FunctionNode):
         return utils.force_array(loss.sum() * x.dtype.type(self._coeff), x.dtype),
 
     def backward(self, indexes, grad_outputs):
-        x, _ = self.get_retained_inputs()
+        x, = self.get_retained_inputs()
         gloss, = grad_outputs
         weight = self._weight
         if self.reduce == 'mean':
