@@ -1,0 +1,2 @@
+"""Links for multi-process models."""
+from dchain.distributed.links.multi_node_chain_list import MultiNodeChainList  # noqa: F401

@@ -1,0 +1,80 @@
+"""Communicators on real MPI ranks: collectives, equivalence with one process, faults."""
+import time
+
+import pytest
+
+import dchain.distributed as mn
+
+
+@pytest.mark.parametrize('n', [2, 3])
+@pytest.mark.parametrize('name', ['flat', 'naive'])
+def test_collectives(run_mpi, n, name):
+    proc = run_mpi(n, 'collectives.py', name)
+    assert proc.stdout.count('COLLECTIVES OK') == n
+
+
+@pytest.mark.parametrize('n', [2, 3])
+@pytest.mark.parametrize('optimizer', ['momentum', 'adam'])
+@pytest.mark.parametrize('communicator', ['flat', 'naive'])
+def test_data_parallel_matches_single_process(run_mpi, n, optimizer, communicator):
+    proc = run_mpi(n, 'equivalence.py', '--optimizer', optimizer,
+                   '--communicator', communicator)
+    assert 'EQUIVALENT' in proc.stdout, proc.stdout
+    if communicator == 'flat':
+        # Small buckets: some allreduces must have started during backward.
+        overlapped = int(proc.stdout.split('overlapped_buckets=')[1].split()[0])
+        assert overlapped > 0
+
+
+@pytest.mark.parametrize('n', [2, 3])
+def test_double_buffering_applies_previous_gradients(run_mpi, n):
+    proc = run_mpi(n, 'equivalence.py', '--double-buffering', '--optimizer', 'adam')
+    assert 'EQUIVALENT' in proc.stdout, proc.stdout
+
+
+
+def test_exception_in_one_rank_aborts_the_job(run_mpi):
+    start = time.monotonic()
+    proc = run_mpi(3, 'faults.py', 'raise', expect_success=False, timeout=120)
+    assert proc.returncode != 0
+    assert time.monotonic() - start < 60
+    assert proc.stderr.count('injected failure on the last rank') >= 1
+    assert '[rank 2/3]' in proc.stderr
+
+
+def test_sigkill_of_one_rank_ends_the_job(run_mpi):
+    start = time.monotonic()
+    proc = run_mpi(2, 'faults.py', 'sigkill', expect_success=False, timeout=120,
+                   env={'DCHAIN_COLLECTIVE_TIMEOUT': '10'})
+    assert proc.returncode != 0
+    assert time.monotonic() - start < 60
+
+
+def test_hung_rank_is_named_by_the_timeout(run_mpi):
+    proc = run_mpi(3, 'faults.py', 'hang', expect_success=False, timeout=120,
+                   env={'DCHAIN_COLLECTIVE_TIMEOUT': '3'})
+    assert proc.returncode != 0
+    assert 'CollectiveTimeoutError' in proc.stderr
+    assert 'rank(s) 2 did not arrive' in proc.stderr, proc.stderr[-3000:]
+
+
+def test_mismatched_model_is_reported_by_parameter_name(run_mpi):
+    proc = run_mpi(2, 'faults.py', 'mismatch', expect_success=False, timeout=120)
+    assert proc.returncode != 0
+    assert 'ModelMismatchError' in proc.stderr
+    assert "parameter '/0/W' differs between ranks" in proc.stderr, proc.stderr[-3000:]
+
+
+def test_single_process_communicator_without_mpi():
+    comm = mn.create_communicator()
+    assert isinstance(comm, mn.SingleProcessCommunicator)
+    assert comm.allreduce_obj(3) == 3 and comm.bcast_obj('x') == 'x'
+    with pytest.raises(ValueError, match='rank 1 does not exist'):
+        comm.bcast_obj(1, root=1)
+    with pytest.raises(ValueError, match='unknown communicator'):
+        mn.create_communicator('fast')
+
+
+def test_model_parallel_mlp_matches_unsplit(run_mpi):
+    proc = run_mpi(2, 'model_parallel.py')
+    assert 'MODEL PARALLEL OK' in proc.stdout

@@ -1,0 +1,37 @@
+"""Failure modes a job must survive without hanging (run under mpiexec)."""
+import os
+import signal
+import sys
+import time
+
+import numpy
+
+import dchain
+import dchain.distributed as mn
+import dchain.functions as F
+import dchain.links as L
+from dchain import optimizers
+
+
+def main():
+    mode = sys.argv[1]
+    comm = mn.create_communicator('flat')
+    width = 5 if (mode == 'mismatch' and comm.rank == comm.size - 1) else 4
+    model = dchain.Sequential(L.Linear(3, width), F.tanh, L.Linear(width, 2))
+    optimizer = mn.create_multi_node_optimizer(optimizers.SGD(), comm)
+    optimizer.setup(model)
+    x = numpy.ones((4, 3), numpy.float32)
+    for step in range(1000):
+        if step == 3 and comm.rank == comm.size - 1:
+            if mode == 'raise':
+                raise RuntimeError('injected failure on the last rank')
+            if mode == 'sigkill':
+                os.kill(os.getpid(), signal.SIGKILL)
+            if mode == 'hang':
+                time.sleep(3600)
+        optimizer.update(lambda: F.sum(model(x)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
