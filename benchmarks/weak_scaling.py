@@ -1,0 +1,90 @@
+"""Weak scaling of data-parallel MLP training: throughput at N ranks vs N x one rank.
+
+MLP 784-1000-1000-10, per-rank batch 100, MomentumSGD through the multi-node optimizer, one
+BLAS thread per rank. The script launches itself under ``mpiexec`` for 1 and N ranks:
+
+    python benchmarks/weak_scaling.py [--ranks 2] [--steps 40] [--no-overlap]
+
+and prints samples/s for each and the efficiency ``thr(N) / (N * thr(1))``.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy
+
+
+def worker(args):
+    import dchain
+    import dchain.distributed as mn
+    import dchain.functions as F
+    import dchain.links as L
+    from dchain import optimizers
+
+    comm = mn.create_communicator(args.communicator)
+    model = dchain.Sequential(L.Linear(784, 1000), F.relu, L.Linear(1000, 1000), F.relu,
+                              L.Linear(1000, 10))
+    optimizer = mn.create_multi_node_optimizer(
+        optimizers.MomentumSGD(lr=0.01), comm, overlap=not args.no_overlap)
+    optimizer.setup(model)
+    rng = numpy.random.RandomState(comm.rank)
+    x = rng.rand(100, 784).astype(numpy.float32)
+    t = rng.randint(0, 10, 100).astype(numpy.int32)
+
+    def step():
+        optimizer.update(lambda: F.softmax_cross_entropy(model(x), t))
+
+    for _ in range(5):
+        step()
+    times = []
+    for _ in range(args.steps):
+        comm.barrier()
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    worst = comm.allgather_obj(statistics.median(times))
+    if comm.rank == 0:
+        print('RESULT {:.6f}'.format(max(worst)))
+
+
+def launch(n, args):
+    mpiexec = os.path.join(os.path.dirname(sys.executable), 'mpiexec')
+    if not os.path.exists(mpiexec):
+        mpiexec = shutil.which('mpiexec')
+    env = dict(os.environ, OMP_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1', MKL_NUM_THREADS='1')
+    cmd = [mpiexec, '-n', str(n), sys.executable, os.path.abspath(__file__), '--worker',
+           '--steps', str(args.steps), '--communicator', args.communicator]
+    if args.no_overlap:
+        cmd.append('--no-overlap')
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    step_time = float(out.split('RESULT')[1].split()[0])
+    return 100 * n / step_time
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--ranks', type=int, default=2)
+    parser.add_argument('--steps', type=int, default=40)
+    parser.add_argument('--communicator', default='flat')
+    parser.add_argument('--no-overlap', action='store_true')
+    parser.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args)
+        return 0
+    one = launch(1, args)
+    many = launch(args.ranks, args)
+    print('weak scaling: MLP 784-1000-1000-10, per-rank batch 100, {} communicator, '
+          'overlap {}'.format(args.communicator, 'off' if args.no_overlap else 'on'))
+    print('  1 rank   {:9.1f} samples/s'.format(one))
+    print('  {} ranks  {:9.1f} samples/s'.format(args.ranks, many))
+    print('  efficiency {:.1%}'.format(many / (args.ranks * one)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
