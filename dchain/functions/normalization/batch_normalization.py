@@ -49,10 +49,13 @@ def _compute_dtype(dtype):
 
 
 def check_param_types(in_types, x_type, axis, start):
-    """Expect ``in_types[start:]`` (gamma, beta ...) to be of x's dtype and reduced shape."""
+    """Expect ``in_types[start:]`` (gamma, beta ...) to share one floating dtype (which may
+    differ from x's, e.g. float32 parameters for float16 inputs) and x's reduced shape."""
     x_ndim = type_check.eval(x_type.ndim)
+    first = in_types[start]
+    type_check.expect(first.dtype.kind == 'f')
     for t in in_types[start:]:
-        type_check.expect(t.dtype == x_type.dtype, t.ndim == x_ndim - len(axis))
+        type_check.expect(t.dtype == first.dtype, t.ndim == x_ndim - len(axis))
     x_shape = type_check.eval(x_type.shape)
     kept = [i for i in range(x_ndim) if i not in axis]
     for t in in_types[start:]:
@@ -80,8 +83,6 @@ class BatchNormalization(function_node.FunctionNode):
         type_check.argname(in_types, ('x', 'gamma', 'beta'))
         x_type, gamma_type, beta_type = in_types
         type_check.expect(x_type.dtype.kind == 'f',
-                          gamma_type.dtype == x_type.dtype,
-                          beta_type.dtype == x_type.dtype,
                           gamma_type.ndim >= 1,
                           x_type.ndim > gamma_type.ndim)
         axis = compute_axis(type_check.eval(x_type.ndim), type_check.eval(gamma_type.ndim),
@@ -160,8 +161,12 @@ def _batch_norm_grad_graph(x, gamma, gy, axis, eps):
     The statistics are recomputed from ``x`` inside the graph so that the gradient of the
     gradient accounts for their dependence on ``x``.
     """
+    from dchain.functions.array.cast import cast
     from dchain.functions.array.reshape import reshape
     from dchain.functions.math.sum import sum as sum_
+    param_dtype = gamma.dtype
+    if param_dtype != x.dtype:
+        gamma = cast(gamma, x.dtype)
     kshape = keep_shape(x.shape, axis)
     pshape = gamma.shape
     inv_m = 1.0 / (x.size // gamma.size)
@@ -174,7 +179,10 @@ def _batch_norm_grad_graph(x, gamma, gy, axis, eps):
     ggamma = sum_(gy * x_hat, axis=axis, keepdims=True)
     coef = reshape(gamma, kshape) * inv_std
     gx = coef * (gy - (x_hat * ggamma + gbeta) * inv_m)
-    return gx, reshape(ggamma, pshape), reshape(gbeta, pshape)
+    ggamma, gbeta = reshape(ggamma, pshape), reshape(gbeta, pshape)
+    if param_dtype != x.dtype:
+        ggamma, gbeta = cast(ggamma, param_dtype), cast(gbeta, param_dtype)
+    return gx, ggamma, gbeta
 
 
 def batch_normalization(x, gamma, beta, **kwargs):

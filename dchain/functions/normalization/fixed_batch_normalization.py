@@ -32,16 +32,22 @@ class FixedBatchNormalization(function_node.FunctionNode):
         kshape = keep_shape(x.shape, axis)
         dtype = _compute_dtype(x.dtype)
         inv_std = (var.astype(dtype, copy=False) + dtype.type(self.eps)) ** dtype.type(-0.5)
-        scale = (gamma * inv_std).reshape(kshape)
-        y = (x.astype(dtype, copy=False) - mean.reshape(kshape)) * scale + beta.reshape(kshape)
+        scale = (gamma.astype(dtype, copy=False) * inv_std).reshape(kshape)
+        y = (x.astype(dtype, copy=False) - mean.reshape(kshape).astype(dtype, copy=False))
+        y *= scale
+        y += beta.reshape(kshape).astype(dtype, copy=False)
         return utils.force_array(y.astype(x.dtype, copy=False)),
 
     def backward(self, indexes, grad_outputs):
         # Elementwise and cheap; written with differentiable operations for double backprop.
         from dchain.functions.array.reshape import reshape
         from dchain.functions.math.sum import sum as sum_
+        from dchain.functions.array.cast import cast
         x, gamma, mean, var = self.get_retained_inputs()
         gy, = grad_outputs
+        param_dtype = gamma.dtype
+        if param_dtype != x.dtype:
+            gamma, mean, var = (cast(v, x.dtype) for v in (gamma, mean, var))
         axis = self._axis
         pshape = gamma.shape
         kshape = keep_shape(x.shape, axis)
@@ -61,6 +67,8 @@ class FixedBatchNormalization(function_node.FunctionNode):
                 if gbeta is None:
                     gbeta = reshape(sum_(gy, axis=axis), pshape)
                 ret.append(gbeta if i == 2 else -gbeta * scale)
+        if param_dtype != x.dtype:
+            ret = [g if k == 0 else cast(g, param_dtype) for k, g in zip(indexes, ret)]
         return tuple(ret)
 
 

@@ -167,3 +167,30 @@ def test_fixed_invalid_type():
         F.fixed_batch_normalization(x, gamma, beta, mean, numpy.ones(2, numpy.float32))
     with pytest.raises(type_check.InvalidType):
         F.fixed_batch_normalization(x, gamma, beta, mean.astype(numpy.float64), var)
+
+
+@pytest.mark.parametrize('x_dtype,p_dtype', [(numpy.float16, numpy.float32),
+                                             (numpy.float32, numpy.float64)])
+def test_mixed_precision_parameters(x_dtype, p_dtype):
+    x, _, _ = _inputs((4, 3, 2), (3,), x_dtype, 7)
+    _, gamma, beta = _inputs((4, 3, 2), (3,), p_dtype, 8)
+    mean = numpy.zeros(3, p_dtype)
+    var = numpy.ones(3, p_dtype)
+    for double in (False, True):
+        xs = [dchain.Variable(a) for a in (x, gamma, beta)]
+        y = F.batch_normalization(*xs, running_mean=mean, running_var=var)
+        assert y.dtype == x_dtype
+        numpy.testing.assert_allclose(y.array, _reference(x, gamma, beta, None, 2e-5),
+                                      **TOL[x_dtype])
+        y.grad = numpy.ones_like(y.array)
+        y.backward(enable_double_backprop=double)
+        assert xs[0].grad.dtype == x_dtype and xs[1].grad.dtype == p_dtype
+        # sum(y) = sum(beta) + gamma * sum(x_hat): gbeta counts elements, gx vanishes.
+        numpy.testing.assert_allclose(xs[2].grad, numpy.full(3, 8), rtol=1e-3)
+        numpy.testing.assert_allclose(xs[0].grad, numpy.zeros(x.shape), atol=1e-2)
+        fixed = [dchain.Variable(a) for a in (x, gamma, beta, mean, var)]
+        y = F.fixed_batch_normalization(*fixed)
+        assert y.dtype == x_dtype
+        y.grad = numpy.ones_like(y.array)
+        y.backward(enable_double_backprop=double)
+        assert [v.grad.dtype for v in fixed] == [x_dtype] + [p_dtype] * 4
