@@ -9,4 +9,4 @@ from dchain.distributed.communicators import (create_communicator, CommunicatorB
 from dchain.distributed.datasets import scatter_dataset, scatter_index  # noqa: F401
 from dchain.distributed.multi_node_optimizer import create_multi_node_optimizer  # noqa: F401
 from dchain.distributed import functions  # noqa: F401,E402
-from dchain.distributed.links import MultiNodeChainList  # noqa: F401,E402
+from dchain.distributed.links import MultiNodeChainList, MultiNodeBatchNormalization  # noqa

@@ -78,3 +78,9 @@ def test_single_process_communicator_without_mpi():
 def test_model_parallel_mlp_matches_unsplit(run_mpi):
     proc = run_mpi(2, 'model_parallel.py')
     assert 'MODEL PARALLEL OK' in proc.stdout
+
+
+@pytest.mark.parametrize('n', [2, 3])
+def test_multi_node_batch_normalization_matches_whole_batch(run_mpi, n):
+    proc = run_mpi(n, 'mnbn.py')
+    assert 'MNBN OK' in proc.stdout
