@@ -1,1 +1,2 @@
-"""dchain.training.updaters (being built)."""
+"""Updaters: how one training iteration is done."""
+from dchain.training.updaters.standard_updater import StandardUpdater  # noqa: F401
