@@ -33,15 +33,13 @@ def _check_sequences(xs, hx_batch):
 
 
 def _time_major_layout(lengths):
-    """Batch size per step and the row permutation between sequence- and time-major order."""
+    """Batch size per step and the row permutation from sequence- to time-major order."""
     n_steps = lengths[0]
     batch_sizes = [sum(1 for n in lengths if n > t) for t in range(n_steps)]
     offsets = numpy.concatenate([[0], numpy.cumsum(lengths)[:-1]])
     # Row t of sequence i sits at offsets[i] + t in the sequence-major concatenation.
     order = numpy.concatenate([offsets[:b] + t for t, b in enumerate(batch_sizes)])
-    inverse = numpy.empty_like(order)
-    inverse[order] = numpy.arange(len(order))
-    return batch_sizes, order, inverse
+    return batch_sizes, order
 
 
 def n_step_rnn_base(n_layers, dropout_ratio, hx, cx, ws, bs, xs, use_bi_direction,
@@ -60,7 +58,7 @@ def n_step_rnn_base(n_layers, dropout_ratio, hx, cx, ws, bs, xs, use_bi_directio
         tuple: ``(hy, cy, ys)``; ``cy`` is None when ``cx`` is None.
     """
     from dchain.functions.array.concat import concat
-    from dchain.functions.array.get_item import get_item
+    from dchain.functions.array.permutate import permutate
     from dchain.functions.connection.linear import linear
     from dchain.functions.array.split_axis import split_axis
     from dchain.functions.array.stack import stack
@@ -87,7 +85,7 @@ def n_step_rnn_base(n_layers, dropout_ratio, hx, cx, ws, bs, xs, use_bi_directio
     if cx is not None and cx.shape[1] != len(xs):
         raise ValueError('{}: cx has a batch of {} but xs has {} sequences'.format(
             name, cx.shape[1], len(xs)))
-    batch_sizes, order, inverse = _time_major_layout(lengths)
+    batch_sizes, order = _time_major_layout(lengths)
     sections = numpy.cumsum(batch_sizes)[:-1].tolist()
     n_units = ws[0][-1].shape[0]
     xs = [_as_variable(x) for x in xs]
@@ -103,7 +101,8 @@ def n_step_rnn_base(n_layers, dropout_ratio, hx, cx, ws, bs, xs, use_bi_directio
 
     x = concat(xs, axis=0) if len(xs) > 1 else xs[0]
     if batch > 1:
-        x = get_item(x, xp.asarray(order))
+        order = xp.asarray(order)
+        x = permutate(x, order)
     use_cell = cx is not None or cell.has_cell
     hy, cy = [], []
     for layer in range(n_layers):
@@ -137,7 +136,7 @@ def n_step_rnn_base(n_layers, dropout_ratio, hx, cx, ws, bs, xs, use_bi_directio
         x = outs[0] if n_dirs == 1 else concat(outs, axis=1)
 
     if batch > 1:
-        x = get_item(x, xp.asarray(inverse))
+        x = permutate(x, order, inv=True)
     ys = split_axis(x, numpy.cumsum(lengths)[:-1].tolist(), axis=0) if batch > 1 else (x,)
     hy = stack(hy, axis=0)
     cy = stack(cy, axis=0) if use_cell else None
