@@ -34,13 +34,15 @@ class TreeDeserializer(serializer_module.Deserializer):
         path (str): prefix of every key read, to load a sub-tree (``'updater/model:main/'``).
         strict (bool): a key missing from the file is an error (``KeyError``); otherwise the
             target value is left as it is.
-        ignore_names: a name, a predicate on names, or a list of them; matching keys (paths
-            relative to the loaded object, like ``'l1/W'``) are not loaded.
+        ignore_names: a name, a predicate on names, or a list of them; a key matching as a path
+            relative to the loaded object (``'l1/W'``) or as its full path in the file is not
+            loaded.
         filename: shown in error messages.
     """
 
     def __init__(self, path='', strict=True, ignore_names=None, filename=None, _rel=''):
-        self._prefix = path
+        # 'updater/model:main' and 'updater/model:main/' both name the sub-tree.
+        self._prefix = path.strip('/') + '/' if path.strip('/') else ''
         self._rel = _rel
         self.strict = strict
         if ignore_names is None:
@@ -82,9 +84,9 @@ class TreeDeserializer(serializer_module.Deserializer):
 
     def __call__(self, key, value):
         key = key.strip('/')
-        if self._ignored(self._rel + key):
-            return value
         full_key = self.path + key
+        if self.ignore_names and (self._ignored(self._rel + key) or self._ignored(full_key)):
+            return value
         if not self._contains(full_key):
             if self.strict:
                 raise KeyError('key {!r} is not found{}'.format(full_key, self._where()))

@@ -296,3 +296,13 @@ def test_chainer_style_none_entry_and_pickled_objects(tmp_path):
     numpy.savez(evil, W=numpy.array([{'a': 1}, None], dtype=object), b=numpy.zeros(2))
     with pytest.raises(SerializedFileError, match='pickled'):
         serializers.load_npz(evil, L.Linear(None, 2))
+
+
+def test_path_without_trailing_slash_and_full_path_ignore(tmp_path):
+    model = _Model(seed=0)
+    path = str(tmp_path / 'm.npz')
+    serializers.save_npz(path, model)
+    layer = L.Linear(3, 5, initial_bias=9.0)
+    serializers.load_npz(path, layer, path='l1', ignore_names='l1/b')
+    numpy.testing.assert_array_equal(layer.W.array, model.l1.W.array)
+    numpy.testing.assert_array_equal(layer.b.array, 9.0)
