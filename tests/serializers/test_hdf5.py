@@ -10,7 +10,6 @@ import dchain.links as L
 from dchain import optimizers
 from dchain import serializers
 from dchain.serializer import SerializedFileError
-from dchain.serializers import hdf5 as hdf5_module
 
 
 class _Model(dchain.Chain):
@@ -28,15 +27,6 @@ class _Model(dchain.Chain):
 
 def _loss(model, x):
     return F.sum(model(x) ** 2)
-
-
-def test_missing_h5py_names_the_extra(monkeypatch, tmp_path):
-    monkeypatch.setattr(hdf5_module, 'h5py', None)
-    with pytest.raises(RuntimeError, match=r"dchain\[hdf5\]"):
-        serializers.save_hdf5(str(tmp_path / 'm.h5'), _Model())
-    with pytest.raises(RuntimeError, match='h5py'):
-        serializers.load_hdf5(str(tmp_path / 'm.h5'), _Model())
-    assert os.listdir(tmp_path) == []
 
 
 h5py = pytest.importorskip('h5py')
