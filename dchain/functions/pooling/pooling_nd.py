@@ -194,21 +194,33 @@ class MaxPoolingScatter(function_node.FunctionNode):
         gyt = conv_nd.to_batch_last(gy)
         c, n = gyt.shape[0], gyt.shape[-1]
         idx = self.indexes.reshape(gyt.shape)
-        gx = xp.zeros((c,) + g.in_size + (n,), dtype=gy.dtype)
+        # Windows that tile the input (stride == ksize, no padding) never share a pixel:
+        # each tap's share is written straight into place, with no zero fill and no adds.
+        tiles = g.stride == g.ksize and not any(g.pad)
+        shape = (c,) + g.in_size + (n,)
+        gx = xp.empty(shape, dtype=gy.dtype) if tiles else xp.zeros(shape, dtype=gy.dtype)
         mask = xp.empty(gyt.shape, dtype=bool)
-        picked = xp.empty(gyt.shape, dtype=gy.dtype)
+        picked = None if tiles else xp.empty(gyt.shape, dtype=gy.dtype)
         full = slice(None)
         for k, kk in enumerate(conv_nd._offsets(g.ksize)):
             ranges = [conv_nd._valid_range(kk[i], g.in_size[i], g.out_size[i], g.stride[i],
                                            g.pad[i], 1) for i in range(len(kk))]
             if any(hi <= lo for lo, hi, _ in ranges):
                 continue
-            xp.equal(idx, idx.dtype.type(k), out=mask)
-            xp.multiply(gyt, mask, out=picked)
-            src = picked[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)]
+            src_index = (full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)
             dst = gx[(full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
                                      for (lo, hi, st), s in zip(ranges, g.stride))]
-            dst += src
+            xp.equal(idx[src_index], idx.dtype.type(k), out=mask[src_index])
+            if tiles:
+                xp.multiply(gyt[src_index], mask[src_index], out=dst)
+            else:
+                xp.multiply(gyt, mask, out=picked)
+                dst += picked[src_index]
+        if tiles:
+            for i in range(len(g.ksize)):
+                covered = g.out_size[i] * g.ksize[i]
+                if covered < g.in_size[i]:
+                    gx[(full,) * (i + 1) + (slice(covered, None),)] = 0
         return conv_nd.from_batch_last(gx),
 
     def backward(self, indexes, grad_outputs):

@@ -45,7 +45,7 @@ def distinct_input(shape, dtype, seed=0):
     return (rng.permutation(size).reshape(shape) / size - 0.5).astype(dtype)
 
 
-CASES = [(2, 2, 0, True), (3, 2, 1, True), (3, 2, 1, False), (2, 1, 0, False),
+CASES = [(2, 2, 0, True), (3, 2, 1, True), (3, 2, 1, False), (2, 1, 0, False), (3, 3, 0, False),
          (3, 3, 0, True)]
 
 
