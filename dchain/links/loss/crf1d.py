@@ -20,10 +20,11 @@ def _to_time_major(seqs, order):
     lengths = [len(s) for s in seqs]
     offsets = numpy.cumsum([0] + lengths[:-1])
     counts = [sum(n > i for n in lengths) for i in range(lengths[0])]
+    xp = backend.get_array_module(*seqs)
+    offsets = xp.asarray(offsets)
     if any(isinstance(s, variable.Variable) for s in seqs):
         flat = concat(list(seqs), axis=0)
         return [get_item(flat, offsets[:b] + i) for i, b in enumerate(counts)]
-    xp = backend.get_array_module(*seqs)
     flat = xp.concatenate(seqs, axis=0)
     return [flat[offsets[:b] + i] for i, b in enumerate(counts)]
 
@@ -32,7 +33,7 @@ def _to_batch_major(steps, lengths):
     """Inverse of :func:`_to_time_major` for arrays: per-sequence arrays, longest first."""
     xp = backend.get_array_module(*steps)
     flat = xp.concatenate(steps)
-    offsets = numpy.cumsum([0] + [len(s) for s in steps[:-1]])
+    offsets = xp.asarray(numpy.cumsum([0] + [len(s) for s in steps[:-1]]))
     return [flat[offsets[:n] + b] for b, n in enumerate(lengths)]
 
 
@@ -71,7 +72,7 @@ class CRF1d(link.Link):
         loss = crf1d(self.cost, _to_time_major(xs, order), _to_time_major(
             [getattr(y, 'array', y) for y in ys], order), reduce=reduce)
         if reduce == 'no':
-            loss = get_item(loss, numpy.argsort(order))
+            loss = get_item(loss, loss.xp.asarray(numpy.argsort(order)))
         return loss
 
     def argmax(self, xs, transpose=False):
@@ -86,4 +87,4 @@ class CRF1d(link.Link):
         score, path = argmax_crf1d(self.cost, _to_time_major(xs, order))
         inverse = numpy.argsort(order)
         per_sequence = _to_batch_major(path, [len(xs[i]) for i in order])
-        return get_item(score, inverse), [per_sequence[i] for i in inverse]
+        return get_item(score, score.xp.asarray(inverse)), [per_sequence[i] for i in inverse]
