@@ -1,2 +1,3 @@
 """Updaters: how one training iteration is done."""
 from dchain.training.updaters.standard_updater import StandardUpdater  # noqa: F401
+from dchain.training.updaters.parallel_updater import ParallelUpdater  # noqa: F401
