@@ -2,7 +2,8 @@
 
 Update rules change the parameter and their state in place with ``out=`` ufuncs; where a
 product with the gradient is needed and the gradient must stay intact, a scratch array of the
-parameter's size (one, or two for AdaDelta, SMORMS3 and MSVAG) is the only temporary.
+parameter's size (one, or two for AdaDelta, SMORMS3 and MSVAG) is the only temporary
+(tests/optimizers/test_formulas.py measures this with tracemalloc).
 """
 from dchain.optimizers.sgd import SGD, SGDRule  # noqa: F401
 from dchain.optimizers.momentum_sgd import MomentumSGD, MomentumSGDRule  # noqa: F401

@@ -52,18 +52,20 @@ class MSVAGRule(optimizer.UpdateRule):
         correction = 1 - beta ** t
         rho = min((1 - beta) ** 2 * (1 - beta ** (2 * t)) /
                   (correction ** 2 * (1 - beta ** 2)), 0.999)
-        mt = xp.divide(m, correction)
-        mt2 = xp.multiply(mt, mt)
+        # With mt = m / correction: factor = mt2 / (mt2 + rho / (1 - rho) * (vt - mt2)).
+        mt2 = xp.multiply(m, m)
+        mt2 *= 1 / correction ** 2
         xp.divide(v, correction, out=tmp)
         tmp -= mt2
         tmp *= rho / (1 - rho)
         tmp += mt2
         with numpy.errstate(divide='ignore', invalid='ignore'):
             xp.divide(mt2, tmp, out=tmp)
-        xp.clip(tmp, 0, 1, out=tmp)
-        tmp[xp.isnan(tmp)] = 0
-        tmp *= mt
-        tmp *= hp.eta * hp.lr
+        # Clip to [0, 1]; fmax also maps the NaN of 0 / 0 (where m = v = 0) to 0.
+        xp.fmax(tmp, 0, out=tmp)
+        xp.fmin(tmp, 1, out=tmp)
+        tmp *= m
+        tmp *= hp.eta * hp.lr / correction
         if hp.weight_decay_rate != 0:
             param.array *= 1 - hp.eta * hp.weight_decay_rate
         param.array -= tmp

@@ -252,3 +252,34 @@ def test_adabound_bounds_follow_alpha_schedule():
     m = rule.state['m']
     step = (before - link.w.array) / m
     assert numpy.all(step <= upper * (1 + 1e-9)) and numpy.all(step >= lower * (1 - 1e-9))
+
+
+# Scratch arrays of the parameter's size an update may allocate (see dchain.optimizers).
+_SCRATCH = {'AdaDelta': 2, 'SMORMS3': 2, 'MSVAG': 2, 'MSVAG-eta-wd': 2}
+
+
+@pytest.mark.parametrize('name,make,reference', CASES, ids=[c[0] for c in CASES])
+def test_update_allocates_at_most_its_scratch_arrays(name, make, reference):
+    import tracemalloc
+    size = 100000
+    link = _OneParam(numpy.ones(size, numpy.float32))
+    opt = make().setup(link)
+    link.w.grad = numpy.linspace(-1, 1, size, dtype=numpy.float32)
+    opt.update()  # creates the state
+    tracemalloc.start()
+    try:
+        opt.update()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak <= (_SCRATCH.get(name, 1) + 0.05) * link.w.array.nbytes
+
+
+def test_msvag_zero_gradient_entries_stay_finite():
+    link = _OneParam(numpy.ones(3))
+    opt = optimizers.MSVAG().setup(link)
+    for _ in range(2):
+        link.w.grad = numpy.array([0.0, 1.0, -1.0])
+        opt.update()
+    assert numpy.all(numpy.isfinite(link.w.array))
+    assert link.w.array[0] == 1.0
