@@ -22,3 +22,5 @@ from dchain.functions.loss.ctc import (  # noqa: F401
 from dchain.functions.loss.negative_sampling import (  # noqa: F401
     negative_sampling, NegativeSamplingFunction)
 from dchain.functions.loss.crf1d import crf1d, argmax_crf1d  # noqa: F401
+from dchain.functions.loss.cross_covariance import cross_covariance  # noqa: F401
+from dchain.functions.loss.decov import decov  # noqa: F401
