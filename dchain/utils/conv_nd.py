@@ -147,22 +147,36 @@ def col2im_batch_last(col, in_size, stride, pad, dilate, kernel_first=False, ksi
         ksize = col.shape[1:1 + ndim]
         out_size = col.shape[1 + ndim:-1]
         n = col.shape[-1]
-    if out is None:
-        out = backend.get_array_module(col).zeros((c,) + tuple(in_size) + (n,),
-                                                  dtype=col.dtype)
     full = slice(None)
+    taps = []
+    first = None
     for kk in _offsets(ksize):
-        if broadcast:
-            block = col
-        else:
-            block = col[kk] if kernel_first else col[(full,) + kk]
         ranges = [_valid_range(kk[i], in_size[i], out_size[i], stride[i], pad[i], dilate[i])
                   for i in range(ndim)]
         if any(hi <= lo for lo, hi, _ in ranges):
             continue
-        dst = out[(full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
-                                  for (lo, hi, st), s in zip(ranges, stride))]
-        dst += block[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)]
+        if broadcast:
+            block = col
+        else:
+            block = col[kk] if kernel_first else col[(full,) + kk]
+        src = block[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)]
+        dst_index = (full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
+                                    for (lo, hi, st), s in zip(ranges, stride))
+        if first is None and out is None and src.shape[1:-1] == tuple(in_size):
+            # This tap covers every pixel (the centre of a stride-1 'same' kernel): it
+            # initializes the result, saving a zero fill and one read of it.
+            first = src
+        else:
+            taps.append((src, dst_index))
+    xp = backend.get_array_module(col)
+    if first is not None:
+        out = xp.empty((c,) + tuple(in_size) + (n,), dtype=col.dtype)
+        out[...] = first
+    elif out is None:
+        out = xp.zeros((c,) + tuple(in_size) + (n,), dtype=col.dtype)
+    for src, dst_index in taps:
+        dst = out[dst_index]
+        dst += src
     return out
 
 
