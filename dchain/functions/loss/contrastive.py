@@ -30,7 +30,9 @@ def contrastive(x0, x1, y, margin=1, reduce='mean'):
     y = getattr(y, 'array', y).astype(x0.dtype)
     diff = x0 - x1
     dist_sq = _sum(diff * diff, axis=1)
-    # Similar pairs use dist_sq directly, which keeps their gradient finite at d = 0.
-    gap = _compose.relu(margin - dist_sq ** 0.5)
+    # Similar pairs use dist_sq directly. For dissimilar ones sqrt has an infinite slope at
+    # 0, so coincident points are lifted to d = 1e-8, where the gradient is finite (0).
+    lift = (dist_sq.array < 1e-16).astype(x0.dtype) * x0.dtype.type(1e-16)
+    gap = _compose.relu(margin - (dist_sq + lift) ** 0.5)
     loss = (dist_sq * y + gap * gap * (1 - y)) * 0.5
     return _sum(loss) * (1.0 / max(len(y), 1)) if reduce == 'mean' else loss

@@ -102,3 +102,13 @@ def test_invalid():
         F.triplet(f32, f32, f32, margin=0)
     with pytest.raises(ValueError):
         F.contrastive(f32, f32, numpy.zeros(2, numpy.int32), reduce='sum')
+
+
+def test_contrastive_coincident_dissimilar_pair_has_finite_gradient():
+    import dchain
+    x0 = dchain.Variable(numpy.zeros((2, 3), numpy.float32))
+    x1 = dchain.Variable(numpy.zeros((2, 3), numpy.float32))
+    loss = F.contrastive(x0, x1, numpy.array([0, 1], numpy.int32))
+    numpy.testing.assert_allclose(loss.array, 0.25, rtol=1e-6)   # margin^2 / 2 / N
+    loss.backward()
+    assert numpy.all(numpy.isfinite(x0.grad)) and numpy.all(numpy.isfinite(x1.grad))
