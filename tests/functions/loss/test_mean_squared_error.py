@@ -37,9 +37,8 @@ def test_double_backward(dtype):
     rng = numpy.random.RandomState(1)
     gy = numpy.asarray(rng.randn(), dtype)
     ggx = (rng.randn(*x0.shape).astype(dtype), rng.randn(*x1.shape).astype(dtype))
-
-    gradient_check.check_double_backward(F.mean_squared_error, (x0, x1), gy, ggx, dtype=numpy.float64,
-                                         atol=1e-3, rtol=1e-3)
+    gradient_check.check_double_backward(F.mean_squared_error, (x0, x1), gy, ggx,
+                                         dtype=numpy.float64, atol=1e-3, rtol=1e-3)
 
 
 @pytest.mark.parametrize('a,b', [

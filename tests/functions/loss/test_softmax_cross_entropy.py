@@ -110,8 +110,10 @@ def test_double_backward(dtype, reduce):
     gy = numpy.asarray(rng.randn(*(() if reduce == 'mean' else t.shape)), dtype)
     ggx = rng.randn(*x.shape).astype(dtype)
 
+    cw = numpy.array([0.5, 1.0, 2.0], dtype)
+
     def f(x, t):
-        return F.softmax_cross_entropy(x, t, reduce=reduce)
+        return F.softmax_cross_entropy(x, t, reduce=reduce, class_weight=cw)
     tol = 1e-3 if dtype == numpy.float32 else 1e-6
     gradient_check.check_double_backward(f, (x, t), gy, ggx, dtype=numpy.float64,
                                          atol=tol, rtol=tol)

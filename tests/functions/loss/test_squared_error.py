@@ -54,9 +54,8 @@ def test_double_backward(name, dtype):
     mean = name.startswith('mean')
     gy = numpy.asarray(rng.randn(*(() if mean else x0.shape)), dtype)
     ggx = (rng.randn(*x0.shape).astype(dtype), rng.randn(*x0.shape).astype(dtype))
-
-    gradient_check.check_double_backward(getattr(F, name), (x0, x1), gy, ggx, dtype=numpy.float64,
-                                         atol=1e-3, rtol=1e-3)
+    gradient_check.check_double_backward(getattr(F, name), (x0, x1), gy, ggx,
+                                         dtype=numpy.float64, atol=1e-3, rtol=1e-3)
 
 
 @pytest.mark.parametrize('name', sorted(REFERENCES))
