@@ -10,3 +10,8 @@ from dchain.distributed.datasets import scatter_dataset, scatter_index  # noqa: 
 from dchain.distributed.multi_node_optimizer import create_multi_node_optimizer  # noqa: F401
 from dchain.distributed import functions  # noqa: F401,E402
 from dchain.distributed.links import MultiNodeChainList, MultiNodeBatchNormalization  # noqa
+from dchain.distributed.extensions import (  # noqa: F401,E402
+    create_multi_node_checkpointer, create_multi_node_evaluator, ObservationAggregator,
+    ReplicaConsistencyCheck, ReplicaDivergenceError)
+from dchain.distributed.iterators import (  # noqa: F401,E402
+    create_multi_node_iterator, create_synchronized_iterator)

@@ -84,3 +84,9 @@ def test_model_parallel_mlp_matches_unsplit(run_mpi):
 def test_multi_node_batch_normalization_matches_whole_batch(run_mpi, n):
     proc = run_mpi(n, 'mnbn.py')
     assert 'MNBN OK' in proc.stdout
+
+
+@pytest.mark.parametrize('n', [2, 3])
+def test_evaluator_aggregator_checkpoint_consistency_iterators(run_mpi, n):
+    proc = run_mpi(n, 'extensions.py')
+    assert proc.stdout.count('EXTENSIONS OK') == n
