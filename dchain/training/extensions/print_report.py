@@ -18,6 +18,13 @@ def _format_value(value, width):
     return text.ljust(width)
 
 
+def _is_tty(out):
+    try:
+        return bool(out.isatty())
+    except Exception:
+        return False
+
+
 class PrintReport(extension.Extension):
     """Print the new LogReport entries, one row each, under a header of the column names.
 
@@ -55,10 +62,14 @@ class PrintReport(extension.Extension):
 
     def __call__(self, trainer):
         out = self._stream()
+        log = self._get_log_report(trainer).log
+        if self._header_printed and len(log) <= self._log_len:
+            return
+        if _is_tty(out):
+            out.write('\033[J')  # clear a ProgressBar drawn below the cursor
         if not self._header_printed:
             out.write(self._header)
             self._header_printed = True
-        log = self._get_log_report(trainer).log
         while len(log) > self._log_len:
             self._print(log[self._log_len])
             self._log_len += 1
