@@ -14,6 +14,8 @@ from dchain.function import Function, FunctionAdapter  # noqa: F401
 from dchain._backprop import grad  # noqa: F401
 from dchain.functions.math import basic_math as _basic_math
 from dchain.link import Link, Chain, ChainList  # noqa: F401
+from dchain.optimizer import Optimizer, GradientMethod, UpdateRule  # noqa: F401
+from dchain.serializer import Serializer, Deserializer, AbstractSerializer  # noqa: F401
 from dchain.sequential import Sequential  # noqa: F401
 from dchain.reporter import (Reporter, report, report_scope, get_current_reporter,  # noqa
                              Summary, DictSummary)
@@ -30,6 +32,7 @@ from dchain import datasets  # noqa: F401
 from dchain import iterators  # noqa: F401
 from dchain import dataset  # noqa: F401
 from dchain import training  # noqa: F401
+from dchain import compression  # noqa: F401
 from dchain.backend import get_device, using_device, get_array_module  # noqa: F401
 
 _basic_math.install_variable_arithmetics()

@@ -1,4 +1,15 @@
 """The Device interface: where arrays live and which array module (``xp``) computes on them."""
+import contextlib
+import threading
+
+_local = threading.local()
+
+
+def _context_stack(device):
+    stacks = getattr(_local, 'stacks', None)
+    if stacks is None:
+        stacks = _local.stacks = {}
+    return stacks.setdefault(id(device), [])
 
 
 class Device:
@@ -29,17 +40,18 @@ class Device:
         return hash(self.name)
 
     def __enter__(self):
-        self._entered = self.create_context()
-        self._entered.__enter__()
+        # One device object is shared by everyone (and may be entered in nested blocks or in
+        # several threads): each entry keeps its own context on a per-thread stack.
+        context = self.create_context()
+        context.__enter__()
+        _context_stack(self).append(context)
         return self
 
     def __exit__(self, *exc):
-        entered, self._entered = self._entered, None
-        return entered.__exit__(*exc)
+        return _context_stack(self).pop().__exit__(*exc)
 
     def create_context(self):
         """Return a context manager that makes this device current (a no-op on the host)."""
-        import contextlib
         return contextlib.nullcontext()
 
     def use(self):

@@ -59,3 +59,12 @@ def test_cuda_module_on_host():
         pass
     assert cuda.get_array_module(numpy.ones(1)) is numpy
     assert dchain.cuda is cuda
+
+
+def test_device_contexts_nest():
+    device = backend.cpu_device
+    with device:
+        with device:
+            pass
+        with backend.using_device('@numpy'):
+            pass

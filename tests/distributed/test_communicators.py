@@ -90,3 +90,8 @@ def test_multi_node_batch_normalization_matches_whole_batch(run_mpi, n):
 def test_evaluator_aggregator_checkpoint_consistency_iterators(run_mpi, n):
     proc = run_mpi(n, 'extensions.py')
     assert proc.stdout.count('EXTENSIONS OK') == n
+
+
+def test_float16_gradient_transport(run_mpi):
+    proc = run_mpi(2, 'equivalence.py', '--allreduce-dtype', 'float16')
+    assert 'EQUIVALENT' in proc.stdout, proc.stdout
