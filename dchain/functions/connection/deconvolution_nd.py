@@ -9,7 +9,7 @@ import numpy
 
 from dchain import function_node
 from dchain.functions.connection.convolution_nd import (
-    ConvolutionND, ConvolutionNDGradW, _matmul, _prod, needs_cover_all)
+    ConvolutionBiasGrad, ConvolutionND, ConvolutionNDGradW, _matmul, _prod, needs_cover_all)
 from dchain.utils import conv_nd
 from dchain.utils import type_check
 
@@ -112,8 +112,7 @@ class DeconvolutionND(function_node.FunctionNode):
         if 1 in indexes:
             ret.append(ConvolutionNDGradW(self, W.shape).apply((gy, x))[0])
         if 2 in indexes:
-            from dchain.functions.math.sum import sum as sum_
-            ret.append(sum_(gy, axis=(0,) + tuple(range(2, gy.ndim))))
+            ret.append(ConvolutionBiasGrad().apply((gy,))[0])
         return tuple(ret)
 
 
