@@ -24,19 +24,22 @@ from dchain.functions.math.digamma import digamma, DiGamma  # noqa: F401
 from dchain.functions.math.einsum import einsum, EinSum  # noqa: F401
 from dchain.functions.math.erf import erf, Erf  # noqa: F401
 from dchain.functions.math.erfc import erfc, Erfc  # noqa: F401
+from dchain.functions.math.erfcinv import erfcinv, ErfcInv  # noqa: F401
+from dchain.functions.math.erfcx import erfcx, Erfcx  # noqa: F401
 from dchain.functions.math.erfinv import erfinv, ErfInv  # noqa: F401
 from dchain.functions.math.exp import exp, Exp  # noqa: F401
 from dchain.functions.math.expm1 import expm1, Expm1  # noqa: F401
 from dchain.functions.math.fix import fix  # noqa: F401
 from dchain.functions.math.floor import floor  # noqa: F401
 from dchain.functions.math.fmod import fmod, Fmod  # noqa: F401
-from dchain.functions.math.inv import batch_inv, inv, Inv  # noqa: F401
+from dchain.functions.math.inv import batch_inv, inv, BatchInv, Inv  # noqa: F401
 from dchain.functions.math.lgamma import lgamma, LGamma  # noqa: F401
 from dchain.functions.math.linear_interpolate import linear_interpolate, LinearInterpolate  # noqa: F401,E501
 from dchain.functions.math.log import log, Log  # noqa: F401
 from dchain.functions.math.log10 import log10, Log10  # noqa: F401
 from dchain.functions.math.log1p import log1p, Log1p  # noqa: F401
 from dchain.functions.math.log2 import log2, Log2  # noqa: F401
+from dchain.functions.math.log_ndtr import log_ndtr, LogNdtr  # noqa: F401
 from dchain.functions.math.logsumexp import logsumexp, LogSumExp  # noqa: F401
 from dchain.functions.math.matmul import matmul, MatMul  # noqa: F401
 from dchain.functions.math.max import max, Max  # noqa: F401
@@ -44,6 +47,8 @@ from dchain.functions.math.maximum import maximum, Maximum  # noqa: F401
 from dchain.functions.math.mean import mean, Mean  # noqa: F401
 from dchain.functions.math.min import min, Min  # noqa: F401
 from dchain.functions.math.minimum import minimum, Minimum  # noqa: F401
+from dchain.functions.math.ndtr import ndtr, Ndtr  # noqa: F401
+from dchain.functions.math.ndtri import ndtri, Ndtri  # noqa: F401
 from dchain.functions.math.polygamma import polygamma, PolyGamma  # noqa: F401
 from dchain.functions.math.prod import prod, Prod  # noqa: F401
 from dchain.functions.math.rsqrt import rsqrt, Rsqrt  # noqa: F401

@@ -79,27 +79,65 @@ def erfc(xp, x):
     return xp.where(x < 0, 2 - erfc_a, erfc_a)
 
 
-def erfinv(xp, y):
-    y = _f64(xp, y)
-    a = xp.abs(y)
-    inside = a < 1
+def _erfinv_magnitude(xp, a, comp):
+    """``x >= 0`` with ``erf(x) = a``, given ``a`` in [0, 1] and ``comp = 1 - a`` exactly.
+
+    ``comp`` carries the precision in the tails (``erfcinv`` of tiny arguments).
+    """
+    inside = comp > 0
     a_in = xp.where(inside, a, 0.5)
+    c_in = xp.where(inside, comp, 0.5)
     # Winitzki's closed form: relative error ~2e-3, enough for Halley to converge.
     k = 0.147
-    log_term = xp.log1p(-a_in * a_in)
+    log_term = xp.log(c_in * (2 - c_in))  # log(1 - a^2), accurate for small c_in
     first = 2 / (math.pi * k) + log_term / 2
     x = xp.sqrt(xp.sqrt(first * first - log_term / k) - first)
     tail = a_in > 0.5
-    comp = 1 - a_in  # exact for a_in >= 0.5
     for _ in range(3):
         erf_x, erfc_x = _erf_parts(xp, x)
-        residual = xp.where(tail, comp - erfc_x, erf_x - a_in)
+        residual = xp.where(tail, c_in - erfc_x, erf_x - a_in)
         # f / f' for f(x) = erf(x) - a; for erfc the signs of f and f' both flip.
-        u = residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
+        with numpy.errstate(over='ignore', invalid='ignore'):
+            u = residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
         x = x - u / (1 + x * u)
     x = xp.where(a_in == 0, 0.0, x)
-    x = xp.where(inside, x, xp.where(a == 1, numpy.inf, numpy.nan))
+    return xp.where(inside, x, xp.where(comp == 0, numpy.inf, numpy.nan))
+
+
+def erfinv(xp, y):
+    y = _f64(xp, y)
+    a = xp.abs(y)
+    x = _erfinv_magnitude(xp, a, 1 - a)
     return xp.where(y < 0, -x, x)
+
+
+def erfcinv(xp, y):
+    """Inverse of erfc on [0, 2]; accurate for tiny ``y`` where ``erfinv(1 - y)`` is not."""
+    y = _f64(xp, y)
+    # erfcinv(y) = erfinv(1 - y); the smaller of y, 2 - y is 1 - |1 - y| exactly.
+    comp = xp.minimum(y, 2 - y)
+    x = _erfinv_magnitude(xp, xp.abs(1 - y), comp)
+    x = xp.where((y < 0) | (y > 2), numpy.nan, x)
+    return xp.where(y > 1, -x, x)
+
+
+def erfcx(xp, x):
+    """``exp(x^2) erfc(x)`` without overflow for large positive ``x``."""
+    x = _f64(xp, x)
+    a = xp.abs(x)
+    small = a < 2
+    a_large = xp.where(small, 2, a)
+    t = a_large.copy()
+    for k in range(40, 0, -1):
+        t = a_large + (k / 2) / t
+    large = 1 / (_SQRT_PI * t)  # erfcx(|x|) straight from the continued fraction
+    _, erfc_a = _erf_parts(xp, xp.where(small, a, 0))
+    with numpy.errstate(over='ignore'):
+        e = xp.exp(a * a)
+        positive = xp.where(small, e * erfc_a, large)
+        # erfc(-a) = 2 - erfc(a)
+        negative = 2 * e - positive
+    return xp.where(x < 0, negative, positive)
 
 
 def _stirling_lgamma(xp, z):

@@ -39,6 +39,13 @@ class Inv(function_node.FunctionNode):
         return -matmul(matmul(y, gy, transa=True), y, transb=True),
 
 
+class BatchInv(Inv):
+    """:class:`Inv` of a batch ``(B, N, N)`` of square matrices."""
+
+    def __init__(self):
+        super().__init__(batched=True)
+
+
 def _inverse(xp, a):
     try:
         return xp.linalg.inv(a)
@@ -53,4 +60,4 @@ def inv(a):
 
 def batch_inv(a):
     """Inverses of a batch of square matrices ``a`` of shape ``(B, N, N)``."""
-    return Inv(batched=True).apply((a,))[0]
+    return BatchInv().apply((a,))[0]

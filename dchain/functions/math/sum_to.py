@@ -15,11 +15,9 @@ class SumTo(function_node.FunctionNode):
         type_check.expect(in_types.size() == 1)
         ndim = len(self._shape)
         type_check.expect(in_types[0].ndim >= ndim)
-        x_shape = type_check.eval(in_types[0].shape)
         for i in range(-1, -ndim - 1, -1):
             if self._shape[i] != 1:
                 type_check.expect(in_types[0].shape[i] == self._shape[i])
-        del x_shape
 
     def forward(self, inputs):
         x, = inputs

@@ -1,5 +1,6 @@
-"""erf, erfc, erfinv, lgamma, digamma, polygamma against references from Python's math
-module (and identities where it has none), gradients, bad inputs."""
+"""erf, erfc, erfinv, erfcinv, erfcx, ndtr, log_ndtr, ndtri, lgamma, digamma, polygamma
+against references from Python's math module (and identities where it has none), gradients,
+bad inputs."""
 import math
 
 import numpy
@@ -40,6 +41,43 @@ def test_erfinv_edges():
     y = F.erfinv(numpy.array([1., -1., 0., 1.5, -2.])).array
     assert y[0] == numpy.inf and y[1] == -numpy.inf and y[2] == 0
     assert numpy.isnan(y[3]) and numpy.isnan(y[4])
+
+
+def test_erfcinv_inverts_erfc():
+    y = numpy.concatenate([numpy.logspace(-300, -1, 60), numpy.linspace(0.01, 1.99, 199),
+                           2 - numpy.logspace(-12, -1, 12)])
+    x = F.erfcinv(y).array
+    # erfc amplifies a relative error d of x into about 2 x^2 d (x^2 < 700 here).
+    numpy.testing.assert_allclose(_erfc(x), y, rtol=1e-10)
+    edges = F.erfcinv(numpy.array([0., 2., 1., -0.5, 2.5])).array
+    assert edges[0] == numpy.inf and edges[1] == -numpy.inf and edges[2] == 0
+    assert numpy.isnan(edges[3]) and numpy.isnan(edges[4])
+
+
+def test_erfcx():
+    x = numpy.linspace(-5, 5, 101)
+    numpy.testing.assert_allclose(F.erfcx(x).array, numpy.exp(x * x) * _erfc(x), rtol=1e-12)
+    # Far out, erfcx(x) ~ 1 / (sqrt(pi) x) (1 - 1 / (2 x^2) + 3 / (4 x^4)).
+    x = numpy.array([1e3, 1e8, 1e100])
+    approx = 1 / (math.sqrt(math.pi) * x) * (1 - 1 / (2 * x * x) + 3 / (4 * x ** 4))
+    numpy.testing.assert_allclose(F.erfcx(x).array, approx, rtol=1e-12)
+
+
+def test_ndtr_family():
+    x = numpy.linspace(-8, 8, 161)
+    cdf = 0.5 * _erfc(-x / math.sqrt(2))
+    numpy.testing.assert_allclose(F.ndtr(x).array, cdf, rtol=1e-12)
+    # Near cdf = 1, log1p of the upper tail is the accurate reference.
+    log_cdf = numpy.where(x > 0, numpy.log1p(-0.5 * _erfc(x / math.sqrt(2))), numpy.log(cdf))
+    numpy.testing.assert_allclose(F.log_ndtr(x).array, log_cdf, rtol=1e-12)
+    # Deep in the lower tail log ndtr(x) ~ -x^2 / 2 - log(-x sqrt(2 pi)); still finite.
+    x = numpy.array([-40., -1000.])
+    approx = -x * x / 2 - numpy.log(-x * math.sqrt(2 * math.pi)) - 1 / (x * x)
+    numpy.testing.assert_allclose(F.log_ndtr(x).array, approx, rtol=1e-6)
+    p = numpy.concatenate([numpy.logspace(-200, -1, 40), numpy.linspace(0.05, 0.95, 19)])
+    numpy.testing.assert_allclose(0.5 * _erfc(-F.ndtri(p).array / math.sqrt(2)), p, rtol=1e-10)
+    assert F.ndtri(numpy.array([0.5])).array[0] == 0
+    assert F.ndtri(numpy.array([0.])).array[0] == -numpy.inf
 
 
 def test_lgamma_accuracy():
@@ -100,6 +138,11 @@ CASES = {
     'erf': (F.erf, _erf, (-2, 2)),
     'erfc': (F.erfc, _erfc, (-2, 2)),
     'erfinv': (F.erfinv, None, (-0.9, 0.9)),
+    'erfcinv': (F.erfcinv, None, (0.1, 1.9)),
+    'erfcx': (F.erfcx, lambda x: numpy.exp(x * x) * _erfc(x), (-2, 3)),
+    'ndtr': (F.ndtr, lambda x: 0.5 * _erfc(-x / math.sqrt(2)), (-2, 2)),
+    'log_ndtr': (F.log_ndtr, lambda x: numpy.log(0.5 * _erfc(-x / math.sqrt(2))), (-3, 3)),
+    'ndtri': (F.ndtri, None, (0.1, 0.9)),
     'lgamma': (F.lgamma, _lgamma, (0.5, 5)),
     'digamma': (F.digamma, _digamma_reference, (0.5, 5)),
 }
@@ -136,7 +179,8 @@ def test_polygamma_gradient():
                                          dtype=numpy.float64)
 
 
-@pytest.mark.parametrize('func', [F.erf, F.erfc, F.erfinv, F.lgamma, F.digamma])
+@pytest.mark.parametrize('func', [F.erf, F.erfc, F.erfinv, F.erfcinv, F.erfcx, F.ndtr,
+                                  F.log_ndtr, F.ndtri, F.lgamma, F.digamma])
 def test_integer_input_is_rejected(func):
     with pytest.raises(type_check.InvalidType):
         func(numpy.arange(3, dtype=numpy.int32))
