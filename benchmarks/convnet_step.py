@@ -112,7 +112,7 @@ def median_ms(fn, repeat):
 def torch_step_ms(x, t, repeat):
     try:
         import torch
-    except ImportError:
+    except (ImportError, OSError):  # absent, or a build whose native libraries are missing
         return None
     threads = os.environ.get('OMP_NUM_THREADS') or os.environ.get('OPENBLAS_NUM_THREADS')
     torch.set_num_threads(int(threads) if threads else os.cpu_count())
