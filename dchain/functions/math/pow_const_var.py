@@ -1,8 +1,14 @@
 """A constant raised to a variable power (``2 ** x``)."""
-import math
+import numpy
 
 from dchain import function_node
 from dchain import utils
+
+
+def _log(value):
+    """``log(value)`` as numpy gives it: -inf at 0 and nan below (math.log raises there)."""
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        return float(numpy.log(numpy.float64(value)))
 
 
 class PowConstVar(function_node.FunctionNode):
@@ -22,7 +28,7 @@ class PowConstVar(function_node.FunctionNode):
 
     def backward(self, indexes, grad_outputs):
         y, = self.get_retained_outputs()
-        return grad_outputs[0] * y * math.log(self.value),
+        return grad_outputs[0] * y * _log(self.value),
 
 
 def pow_const_var(x, value):

@@ -155,3 +155,13 @@ def test_bad_operands():
         x @ numpy.ones((2, 3), numpy.float32)
     with pytest.raises(type_check.InvalidType):
         Variable(numpy.ones(3, numpy.int32)) ** Variable(numpy.ones(3, numpy.int32))
+
+
+def test_constant_base_power_gradient():
+    x = Variable(numpy.array([1.0, 2.0]))
+    F.sum(3 ** x).backward()
+    numpy.testing.assert_allclose(x.grad, 3 ** x.array * numpy.log(3))
+    x.cleargrad()
+    with numpy.errstate(invalid='ignore'):
+        F.sum((-2.0) ** x).backward()  # numpy's answer (nan), not a math domain error
+    assert numpy.all(numpy.isnan(x.grad))
