@@ -57,6 +57,7 @@ class PlotReport(extension.Extension):
         self._init_summary()
         self._data = collections.OrderedDict((k, []) for k in self._y_keys)
         self._warned = False
+        self._figure = self._axes = self._lines = None
 
     @staticmethod
     def available():
@@ -90,20 +91,31 @@ class PlotReport(extension.Extension):
         self._draw(figure_class, trainer.out, summary)
 
     def _draw(self, figure_class, out, summary):
-        figure = figure_class()
-        axes = figure.add_subplot(111)
-        axes.set_xlabel(self._x_key)
-        if self._grid:
-            axes.grid()
-        drawn = False
+        # The figure is kept and only its line data replaced: building a new figure every
+        # time costs as much as drawing it. A postprocess may change the axes, so it gets a
+        # fresh figure each time.
+        if self._figure is None or self._postprocess is not None:
+            figure = figure_class()
+            axes = figure.add_subplot(111)
+            axes.set_xlabel(self._x_key)
+            if self._grid:
+                axes.grid()
+            self._figure, self._axes, self._lines = figure, axes, {}
+        figure, axes, lines = self._figure, self._axes, self._lines
+        new_line = False
         for key, points in self._data.items():
             if not points:
                 continue
             xs, ys = zip(*points)
-            axes.plot(xs, ys, marker=self._marker, label=key)
-            drawn = True
-        if drawn:
+            if key in lines:
+                lines[key].set_data(xs, ys)
+            else:
+                lines[key], = axes.plot(xs, ys, marker=self._marker, label=key)
+                new_line = True
+        if new_line:
             axes.legend(loc='best')
+        axes.relim()
+        axes.autoscale_view()
         if self._postprocess is not None:
             self._postprocess(figure, axes, summary)
         with _atomic.atomic_write(os.path.join(out, self._file_name)) as f:
