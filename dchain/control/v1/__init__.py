@@ -1,0 +1,1 @@
+"""Generated stubs of dchain.control.v1 (regenerate with protos/generate.sh)."""
