@@ -114,7 +114,7 @@ class _MultiNodeOptimizer:
     def _reduce(self, target):
         comm = self.communicator
         buckets = self._buckets
-        if not hasattr(comm, 'buckets_for'):
+        if not hasattr(comm, 'buckets_for') or comm.size == 1:
             comm.multi_node_mean_grad(target, self.zero_fill)
             return
         if buckets is None:

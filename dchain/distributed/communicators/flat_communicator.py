@@ -7,6 +7,8 @@ from dchain import backend
 from dchain.distributed.communicators import _bucketing
 from dchain.distributed.communicators import _model
 from dchain.distributed.communicators.mpi_communicator_base import MpiCommunicatorBase
+from dchain.distributed.communicators.single_process_communicator import \
+    SingleProcessCommunicator
 from dchain.distributed.communicators.mpi_communicator_base import _buffer as _mpi_buffer
 from dchain.distributed.communicators.mpi_communicator_base import _mpi_sum_op
 
@@ -150,6 +152,8 @@ class FlatCommunicator(MpiCommunicatorBase):
             backend.copyto(buffer, staged)
 
     def multi_node_mean_grad(self, model, zero_fill=False):
+        if self.size == 1:  # the mean over one process is the gradient itself
+            return SingleProcessCommunicator.multi_node_mean_grad(self, model, zero_fill)
         buckets = self.buckets_for(model)
         buckets.reset()
         self.finish(buckets, zero_fill)

@@ -1,6 +1,8 @@
 """The ``naive`` communicator: one MPI allreduce per parameter (simple; for comparison)."""
 from dchain.distributed.communicators import _model
 from dchain.distributed.communicators.mpi_communicator_base import MpiCommunicatorBase
+from dchain.distributed.communicators.single_process_communicator import \
+    SingleProcessCommunicator
 
 
 class NaiveCommunicator(MpiCommunicatorBase):
@@ -11,6 +13,8 @@ class NaiveCommunicator(MpiCommunicatorBase):
         self._checked = None
 
     def multi_node_mean_grad(self, model, zero_fill=False):
+        if self.size == 1:  # the mean over one process is the gradient itself
+            return SingleProcessCommunicator.multi_node_mean_grad(self, model, zero_fill)
         signature = _model.param_signature(model)
         if signature != self._checked:
             _model.check_same_params(self, model)
