@@ -34,6 +34,8 @@ class PrintReport(extension.Extension):
     Args:
         entries (list of str): the columns.
         log_report (str or LogReport): the LogReport extension, or its registered name.
+            When the default name ``'LogReport'`` is not registered, a private LogReport
+            (every epoch, no file) is used.
         out: the stream written to (the current ``sys.stdout`` when None).
     """
 
@@ -53,7 +55,13 @@ class PrintReport(extension.Extension):
     def _get_log_report(self, trainer):
         log_report = self._log_report
         if isinstance(log_report, str):
-            return trainer.get_extension(log_report)
+            try:
+                return trainer.get_extension(log_report)
+            except ValueError:
+                if log_report != 'LogReport':
+                    raise
+            # No LogReport registered: keep a private one (no file) with the default interval.
+            self._log_report = log_report = log_report_module.LogReport(filename=None)
         if isinstance(log_report, log_report_module.LogReport):
             log_report(trainer)  # not registered with the trainer: feed it ourselves
             return log_report
