@@ -1,4 +1,6 @@
 """Matrix inverse of one matrix or a batch of matrices (``F.inv``, ``F.batch_inv``)."""
+import numpy
+
 from dchain import function_node
 from dchain import utils
 from dchain.utils import type_check
@@ -49,7 +51,7 @@ class BatchInv(Inv):
 def _inverse(xp, a):
     try:
         return xp.linalg.inv(a)
-    except xp.linalg.LinAlgError:
+    except numpy.linalg.LinAlgError:  # cupy raises numpy's error too (when it checks)
         raise ValueError('F.inv: the input has a singular matrix') from None
 
 
