@@ -29,6 +29,7 @@ from dchain.functions.math.erfcx import erfcx, Erfcx  # noqa: F401
 from dchain.functions.math.erfinv import erfinv, ErfInv  # noqa: F401
 from dchain.functions.math.exp import exp, Exp  # noqa: F401
 from dchain.functions.math.expm1 import expm1, Expm1  # noqa: F401
+from dchain.functions.math.fft import fft, ifft, FFT  # noqa: F401
 from dchain.functions.math.fix import fix  # noqa: F401
 from dchain.functions.math.floor import floor  # noqa: F401
 from dchain.functions.math.fmod import fmod, Fmod  # noqa: F401
