@@ -64,3 +64,4 @@ from dchain.functions.math.sum import sum, Sum  # noqa: F401
 from dchain.functions.math.sum_to import sum_to, SumTo  # noqa: F401
 from dchain.functions.math.tan import tan, Tan  # noqa: F401
 from dchain.functions.math.tensordot import tensordot, TensorDot  # noqa: F401
+from dchain.functions.math.zeta import zeta, Zeta  # noqa: F401
