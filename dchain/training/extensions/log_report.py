@@ -18,7 +18,9 @@ class LogReport(extension.Extension):
         keys (list): keys to log; all scalar observations when None.
         trigger: the logging interval (``(1, 'epoch')``).
         postprocess: called as ``postprocess(entry)`` on each new entry before it is stored.
-        filename (str): log file name, may use entry keys as ``{iteration}``; None: no file.
+        filename (str): log file name, may use entry keys as ``{iteration}``; when None,
+            the ``log_name`` keyword (default ``'log'``) is used, and ``log_name=None``
+            writes no file.
     """
 
     def __init__(self, keys=None, trigger=(1, 'epoch'), postprocess=None, filename=None,

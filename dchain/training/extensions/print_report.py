@@ -61,7 +61,7 @@ class PrintReport(extension.Extension):
                 if log_report != 'LogReport':
                     raise
             # No LogReport registered: keep a private one (no file) with the default interval.
-            self._log_report = log_report = log_report_module.LogReport(filename=None)
+            self._log_report = log_report = log_report_module.LogReport(log_name=None)
         if isinstance(log_report, log_report_module.LogReport):
             log_report(trainer)  # not registered with the trainer: feed it ourselves
             return log_report

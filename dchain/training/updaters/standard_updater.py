@@ -14,7 +14,8 @@ class StandardUpdater(updater_module.Updater):
 
     Args:
         iterator: an iterator, or a dict of them (one must be ``'main'``).
-        optimizer: an optimizer, or a dict of them (one must be ``'main'``).
+        optimizer: an optimizer, or a dict of them (the default step uses ``'main'``; a
+            subclass with its own :meth:`update_core` may name them freely).
         converter: ``converter(batch, device)`` making the arrays of a minibatch.
         device: where the model and the minibatches go (``-1``/``'@numpy'`` or a GPU); the
             targets of all optimizers are moved there. None leaves everything where it is.
@@ -39,9 +40,6 @@ class StandardUpdater(updater_module.Updater):
                 sorted(iterator)))
         if not isinstance(optimizer, dict):
             optimizer = {'main': optimizer}
-        if 'main' not in optimizer:
-            raise ValueError("the optimizer dict must have a 'main' entry; got keys {}".format(
-                sorted(optimizer)))
         for name, opt in optimizer.items():
             if getattr(opt, 'target', None) is None:
                 raise RuntimeError('optimizer {!r} has no target: call optimizer.setup(model) '
@@ -114,7 +112,12 @@ class StandardUpdater(updater_module.Updater):
         iterator = self._iterators['main']
         batch = iterator.next()
         in_arrays = convert._call_converter(self.converter, batch, self.input_device)
-        optimizer = self._optimizers['main']
+        try:
+            optimizer = self._optimizers['main']
+        except KeyError:
+            raise KeyError("StandardUpdater's step uses the optimizer 'main', but the "
+                           'optimizers are {}; name one \'main\' or override update_core'
+                           .format(sorted(self._optimizers))) from None
         loss_func = self.loss_func or optimizer.target
         if isinstance(in_arrays, tuple):
             optimizer.update(loss_func, *in_arrays)
