@@ -14,6 +14,7 @@ from dchain.functions.math.batch_l2_norm_squared import batch_l2_norm_squared, B
 from dchain.functions.math.batch_matmul import batch_matmul  # noqa: F401
 from dchain.functions.math.bias import bias  # noqa: F401
 from dchain.functions.math.ceil import ceil  # noqa: F401
+from dchain.functions.math.cholesky import cholesky, Cholesky  # noqa: F401
 from dchain.functions.math.clip import clip, Clip  # noqa: F401
 from dchain.functions.math.cos import cos, Cos  # noqa: F401
 from dchain.functions.math.cosh import cosh, Cosh  # noqa: F401
