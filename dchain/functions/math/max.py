@@ -2,6 +2,7 @@
 from dchain import function_node
 from dchain import utils
 from dchain.functions.math import _util
+from dchain.utils import type_check
 
 
 class Max(function_node.FunctionNode):
@@ -18,7 +19,6 @@ class Max(function_node.FunctionNode):
         _util.check_axis(in_types[0], self.axis)
         if self.axis is None:
             # numpy raises a bare ValueError for an empty reduction; say it here instead.
-            from dchain.utils import type_check
             type_check.expect(in_types[0].size > 0)
 
     def _reduce(self, x):
