@@ -52,7 +52,7 @@ def test_plot_report_bad_x_key():
 def test_variable_statistics_plot(make_trainer, tmp_path):
     trainer = make_trainer(tmp_path, stop=(2, 'epoch'))
     model = trainer.updater.get_optimizer('main').target
-    trainer.extend(extensions.VariableStatisticsPlot(model, trigger=(3, 'iteration')))
+    trainer.extend(extensions.VariableStatisticsPlot(model))
     trainer.run()
     pixels = _decode(tmp_path / 'statistics.png')
     assert _colored_pixels(pixels, (255, 127, 14)) > 50  # the mean curves

@@ -1,0 +1,254 @@
+"""The MNIST examples and the seeds' MNIST programs, run on small data in the real formats:
+IDX files written into a temporary DCHAIN_DATASET_ROOT (no download), and the offline
+digits dataset."""
+import gzip
+import importlib.util
+import json
+import os
+import runpy
+import struct
+import warnings
+
+import numpy
+import pytest
+
+import dchain
+from dchain.dataset import download
+from dchain.datasets import digits as digits_module
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), '..', '..', 'examples', 'mnist')
+
+def _digits_available():
+    try:
+        digits_module.digits_file_path()
+    except RuntimeError:
+        return False
+    return True
+
+
+digits_only = pytest.mark.skipif(not _digits_available(),
+                                 reason='the digits dataset needs scikit-learn')
+
+
+def _load_example(name):
+    spec = importlib.util.spec_from_file_location(
+        'example_' + name, os.path.join(EXAMPLES, name + '.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write_idx(path, array):
+    header = struct.pack('>BBBB', 0, 0, 0x08, array.ndim)
+    header += struct.pack('>' + 'I' * array.ndim, *array.shape)
+    with gzip.open(path, 'wb') as f:
+        f.write(header + array.astype(numpy.uint8).tobytes())
+
+
+def _digit_like_images(labels, rng):
+    """28x28 uint8 images: a class-specific bar pattern plus noise, so a small MLP learns."""
+    n = len(labels)
+    images = rng.randint(0, 60, size=(n, 28, 28))
+    for i, label in enumerate(labels):
+        row = 2 + 2 * label
+        images[i, row:row + 3, 4:24] = 255
+        images[i, 4:24, 26 - 2 * label:28 - 2 * label] = 200
+    return images.astype(numpy.uint8)
+
+
+@pytest.fixture
+def mnist_root(tmp_path, monkeypatch):
+    """A dataset root holding small MNIST IDX files; downloading is forbidden."""
+    root = tmp_path / 'datasets'
+    raw = root / 'mnist' / 'raw'
+    raw.mkdir(parents=True)
+    rng = numpy.random.RandomState(0)
+    for prefix, n in (('train', 300), ('t10k', 100)):
+        labels = rng.randint(0, 10, size=n).astype(numpy.uint8)
+        _write_idx(str(raw / '{}-images-idx3-ubyte.gz'.format(prefix)),
+                   _digit_like_images(labels, rng))
+        _write_idx(str(raw / '{}-labels-idx1-ubyte.gz'.format(prefix)), labels)
+    monkeypatch.setenv('DCHAIN_DATASET_ROOT', str(root))
+    monkeypatch.setenv('MPLBACKEND', 'Agg')
+
+    def no_download(url, path, **kwargs):
+        raise download.DownloadError('test: downloading {} is not allowed'.format(url))
+    monkeypatch.setattr(download, 'download_file', no_download)
+    # The files differ from the published ones on purpose; the loader says so.
+    warnings.filterwarnings('ignore', message='.*published.*')
+    return root
+
+
+@digits_only
+def test_train_mnist_digits_reaches_accuracy_and_writes_outputs(tmp_path, capsys):
+    example = _load_example('train_mnist')
+    out = tmp_path / 'result'
+    accuracy = example.main(['--dataset', 'digits', '--epoch', '4', '--out', str(out)])
+    printed = capsys.readouterr().out
+    assert 'Final validation accuracy: {:.4f}'.format(accuracy) in printed
+    assert accuracy > 0.85
+    header = [line for line in printed.splitlines() if line.startswith('epoch')][0]
+    assert header.split() == ['epoch', 'main/loss', 'validation/main/loss', 'main/accuracy',
+                              'validation/main/accuracy', 'elapsed_time']
+    log = json.loads((out / 'log').read_text())
+    assert [e['epoch'] for e in log] == [1, 2, 3, 4]
+    assert (out / 'cg.dot').read_text().startswith('digraph')
+    assert any(name.startswith('snapshot_iter_') for name in os.listdir(out))
+    if example.extensions.PlotReport.available():
+        assert (out / 'loss.png').stat().st_size > 1000
+        assert (out / 'accuracy.png').stat().st_size > 1000
+
+
+@digits_only
+def test_train_mnist_resume(tmp_path, capsys):
+    example = _load_example('train_mnist')
+    out = str(tmp_path / 'result')
+    args = ['--dataset', 'digits', '--out', out, '--noplot', '--frequency', '1']
+    example.main(args + ['--epoch', '2'])
+    snapshots = sorted(n for n in os.listdir(out) if n.startswith('snapshot'))
+    assert len(snapshots) == 2
+    # From an explicit snapshot file ...
+    example.main(args + ['--epoch', '3', '--resume', os.path.join(out, snapshots[-1])])
+    log = json.loads(open(os.path.join(out, 'log')).read())
+    assert [e['epoch'] for e in log] == [1, 2, 3]
+    # ... and from the newest one found in --out.
+    example.main(args + ['--epoch', '4', '--resume', 'auto'])
+    log = json.loads(open(os.path.join(out, 'log')).read())
+    assert [e['epoch'] for e in log] == [1, 2, 3, 4]
+
+
+def test_train_mnist_on_idx_files(mnist_root, tmp_path, capsys):
+    example = _load_example('train_mnist')
+    accuracy = example.main(['--dataset', 'mnist', '--epoch', '3', '--unit', '50',
+                             '--out', str(tmp_path / 'r'), '--noplot', '--device', '@numpy'])
+    assert accuracy > 0.8
+    assert 'Dataset: mnist' in capsys.readouterr().out
+
+
+@digits_only
+def test_custom_loop_example(tmp_path, capsys):
+    example = _load_example('train_mnist_custom_loop')
+    accuracy = example.main(['--epoch', '5', '--lr', '0.05', '--out', str(tmp_path)])
+    printed = capsys.readouterr().out
+    assert printed.count('val_accuracy') == 5
+    assert accuracy > 0.9
+    assert (tmp_path / 'mnist_custom_loop.model').exists()
+
+
+def test_help_lists_the_options(capsys):
+    example = _load_example('train_mnist')
+    with pytest.raises(SystemExit):
+        example.parse_args(['--help'])
+    text = capsys.readouterr().out
+    for option in ('--dataset', '--epoch', '--batchsize', '--unit', '--device', '--out',
+                   '--resume'):
+        assert option in text
+
+
+# --- The seeds' programs. They are run unchanged except that the package is dchain
+# (``import chainer`` -> ``import dchain as chainer``, ``from chainer ...`` -> ``from dchain
+# ...``, see as_dchain) and gpu_id = -1 (the seeds' "Set to -1 if you use CPU", whose minus
+# sign the seed text lost). -------------------------------------------------------------
+
+
+def as_dchain(source):
+    """The seed program with its imports of chainer pointed at dchain."""
+    source = source.replace('import chainer\n', 'import dchain as chainer\n')
+    source = source.replace('from chainer', 'from dchain')
+    return source.replace('import chainer.', 'import dchain.')
+
+SEED_TRAINER_MNIST = '''
+import math
+import numpy as np
+import chainer
+from chainer import backend
+from chainer import backends
+from chainer.backends import cuda
+from chainer import Function, FunctionNode, gradient_check, report, training, utils, Variable
+from chainer import datasets, initializers, iterators, optimizers, serializers
+from chainer import Link, Chain, ChainList
+import chainer.functions as F
+import chainer.links as L
+from chainer.training import extensions
+
+from chainer.datasets import mnist
+train, test = mnist.get_mnist()
+
+batchsize = 128
+train_iter = iterators.SerialIterator(train, batchsize)
+test_iter = iterators.SerialIterator(test, batchsize, False, False)
+
+class MLP(Chain):
+    def __init__(self, n_mid_units=100, n_out=10):
+        super(MLP, self).__init__()
+        with self.init_scope():
+            self.l1 = L.Linear(None, n_mid_units)
+            self.l2 = L.Linear(None, n_mid_units)
+            self.l3 = L.Linear(None, n_out)
+    def forward(self, x):
+        h1 = F.relu(self.l1(x))
+        h2 = F.relu(self.l2(h1))
+        return self.l3(h2)
+
+gpu_id = -1  # Set to -1 if you use CPU
+model = MLP()
+if gpu_id >= 0:
+    model.to_gpu(gpu_id)
+
+max_epoch = 10
+model = L.Classifier(model)
+optimizer = optimizers.MomentumSGD()
+optimizer.setup(model)
+updater = training.updaters.StandardUpdater(train_iter, optimizer, device=gpu_id)
+
+trainer = training.Trainer(updater, (max_epoch, 'epoch'), out='mnist_result')
+
+from chainer.training import extensions
+trainer.extend(extensions.LogReport())
+trainer.extend(extensions.snapshot(filename='snapshot_epoch{.updater.epoch}'))
+trainer.extend(extensions.snapshot_object(model.predictor, filename='model_epoch{.updater.epoch}'))
+trainer.extend(extensions.Evaluator(test_iter, model, device=gpu_id))
+trainer.extend(extensions.PrintReport(['epoch', 'main/loss', 'main/accuracy', 'validation/main/loss', 'validation/main/accuracy', 'elapsed_time']))
+trainer.extend(extensions.PlotReport(['main/loss', 'validation/main/loss'], x_key='epoch', file_name='loss.png'))
+trainer.extend(extensions.PlotReport(['main/accuracy', 'validation/main/accuracy'], x_key='epoch', file_name='accuracy.png'))
+trainer.extend(extensions.DumpGraph('main/loss'))
+
+trainer.run()
+
+import matplotlib.pyplot as plt
+model = MLP()
+serializers.load_npz('mnist_result/model_epoch10', model)
+
+# Show the output
+x, t = test[0]
+plt.imshow(x.reshape(28, 28), cmap='gray')
+plt.show()
+print('label:', t)
+
+y = model(x[None, ...])
+print('predicted_label:', y.array.argmax(axis=1)[0])
+'''
+
+
+def test_seed_trainer_mnist_program(mnist_root, tmp_path, monkeypatch, capsys):
+    pytest.importorskip('matplotlib')
+    monkeypatch.chdir(tmp_path)
+    _run_seed(tmp_path, SEED_TRAINER_MNIST)
+    printed = capsys.readouterr().out
+    rows = [line.split() for line in printed.splitlines() if line[:1].isdigit()]
+    assert len(rows) == 10
+    final_accuracy = float(rows[-1][4])
+    assert final_accuracy > 0.8, printed
+    out = tmp_path / 'mnist_result'
+    for name in ('log', 'loss.png', 'accuracy.png', 'cg.dot', 'model_epoch10',
+                 'snapshot_epoch10'):
+        assert (out / name).exists(), name
+    label = int(printed.split('label:')[1].split()[0])
+    predicted = int(printed.split('predicted_label:')[1].split()[0])
+    assert 0 <= label < 10 and 0 <= predicted < 10
+
+
+def _run_seed(directory, source):
+    path = directory / 'seed_program.py'
+    path.write_text(as_dchain(source))
+    return runpy.run_path(str(path), run_name='__main__')
