@@ -280,18 +280,23 @@ class Link:
         return self._device.xp
 
     def to_device(self, device):
-        """Move every parameter and persistent array of this link and its children."""
+        """Move every parameter and persistent array of this link and its children.
+
+        Children are moved through their own ``to_device``, so a link that keeps other
+        device-resident state can override it to move that state too.
+        """
         device = backend.get_device(device)
-        for link in self.links():
-            d = link.__dict__
-            for name in link._params:
-                d[name].to_device(device)
-            for name in link._persistent:
-                value = d[name]
-                if isinstance(value, numpy.ndarray) or backend._gpu.cupy is not None and \
-                        isinstance(value, backend._gpu.cupy.ndarray):
-                    d[name] = device.send(value)
-            d['_device'] = device
+        d = self.__dict__
+        for name in self._params:
+            d[name].to_device(device)
+        for name in self._persistent:
+            value = d[name]
+            if isinstance(value, numpy.ndarray) or backend._gpu.cupy is not None and \
+                    isinstance(value, backend._gpu.cupy.ndarray):
+                d[name] = device.send(value)
+        d['_device'] = device
+        for child in self.children():
+            child.to_device(device)
         return self
 
     def to_cpu(self):

@@ -247,3 +247,21 @@ def test_deepcopy_and_repr():
 def test_count_params_warns_for_uninitialized():
     with pytest.warns(UserWarning, match='not initialized'):
         assert L.Linear(3).count_params() == 3
+
+
+def test_to_device_goes_through_each_child():
+    moved = []
+
+    class Recording(Link):
+        def to_device(self, device):
+            moved.append(str(chainer.get_device(device)))
+            return super().to_device(device)
+
+    chain = Chain()
+    with chain.init_scope():
+        chain.a = Recording()
+        chain.b = L.Linear(2, 2)
+    listed = ChainList(Recording())
+    chain.to_device('@numpy')
+    listed.to_device(-1)
+    assert moved == ['@numpy', '@numpy']

@@ -47,3 +47,6 @@ def size_of_shape(shape):
 
 def get_xp(*arrays):
     return backend.get_array_module(*arrays)
+
+
+from dchain.utils.walker_alias import WalkerAlias  # noqa: E402,F401  (Chainer's location)
