@@ -142,6 +142,10 @@ def test_forward_bad_arguments(resnet50):
         resnet50(x, layers='prob')
     with pytest.raises(ValueError, match='test'):
         resnet50(x, test=True)
+    with pytest.raises(ValueError, match='no_backprop_mode'):
+        resnet50.extract([x[0]], size=None, volatile=True)
+    with pytest.raises(TypeError, match='bogus'):
+        resnet50.extract([x[0]], size=None, bogus=1)
     with pytest.raises(ValueError, match='n_layers'):
         resnet_module.ResNetLayers(None, 34)
     with pytest.raises(ValueError, match='n_layers'):

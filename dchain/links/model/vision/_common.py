@@ -136,6 +136,16 @@ def oversample(images, crop_dims):
     return crops.reshape((n * 10, c, ch, cw))
 
 
+def _reject_old_kwargs(kwargs):
+    # Chainer v1's arguments, replaced by configuration since v2.
+    if 'test' in kwargs:
+        raise ValueError("the 'test' argument is not supported; use "
+                         "dchain.using_config('train', False)")
+    if 'volatile' in kwargs:
+        raise ValueError("the 'volatile' argument is not supported; use "
+                         "dchain.no_backprop_mode()")
+
+
 # ``predict`` has an argument named ``oversample``.
 _oversample = oversample
 
@@ -175,9 +185,7 @@ class ImageNetLayers(link.Chain):
         Returns:
             dict from each requested layer name to its output Variable.
         """
-        if 'test' in kwargs:
-            raise ValueError("the 'test' argument is not supported; use "
-                             "dchain.using_config('train', False)")
+        _reject_old_kwargs(kwargs)
         if kwargs:
             raise TypeError('unexpected keyword arguments: {}'.format(', '.join(sorted(kwargs))))
         if layers is None:
@@ -213,11 +221,14 @@ class ImageNetLayers(link.Chain):
         Returns:
             dict from layer name to Variable, as ``forward``.
         """
+        _reject_old_kwargs(kwargs)
+        if kwargs:
+            raise TypeError('unexpected keyword arguments: {}'.format(', '.join(sorted(kwargs))))
         if layers is None:
             layers = list(self._default_extract)
         x = convert.concat_examples([self._prepare(img, size) for img in images])
         x = variable.Variable(self.device.send(x))
-        return self(x, layers=layers, **kwargs)
+        return self(x, layers=layers)
 
     def predict(self, images, oversample=True):
         """Class probabilities ``(n, 1000)`` of a list of images.
