@@ -32,8 +32,10 @@ def load_mushrooms(path):
 
 def MLP(n_units, n_out):
     """Two ReLU hidden layers of ``n_units`` (input size inferred), then ``n_out`` outputs."""
-    return ch.Sequential(L.Linear(n_units), F.relu, L.Linear(n_units), F.relu,
-                         L.Linear(n_out))
+    layer = ch.Sequential(L.Linear(n_units), F.relu)
+    model = layer.repeat(2)
+    model.append(L.Linear(n_out))
+    return model
 
 
 def main(argv=None):
@@ -45,6 +47,8 @@ def main(argv=None):
                         help="-1 or '@numpy' for the CPU, 0 or '@cupy:0' for a GPU")
     parser.add_argument('--out', '-o', default='result')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--noplot', dest='plot', action='store_false',
+                        help='do not draw the loss and accuracy plots')
     args = parser.parse_args(argv)
     np.random.seed(args.seed)
     try:
@@ -70,7 +74,7 @@ def main(argv=None):
     trainer.extend(extensions.DumpGraph('main/loss'))
     trainer.extend(extensions.snapshot(), trigger=(20, 'epoch'))
     trainer.extend(extensions.LogReport())
-    if extensions.PlotReport.available():
+    if args.plot and extensions.PlotReport.available():
         trainer.extend(extensions.PlotReport(['main/loss', 'validation/main/loss'], 'epoch',
                                              file_name='loss.png'))
         trainer.extend(extensions.PlotReport(['main/accuracy', 'validation/main/accuracy'],
