@@ -83,7 +83,7 @@ def main(argv=None):
     print('# unit: {}'.format(args.unit))
     print('# minibatch-size: {}'.format(args.batchsize))
     print('# epoch: {}'.format(args.epoch))
-    print('')
+    print()
 
     if args.dataset == 'mnist':
         train, test = chainer.datasets.get_mnist()

@@ -7,7 +7,6 @@ import runpy
 import numpy
 import pytest
 
-import dchain
 
 EXAMPLE = os.path.join(os.path.dirname(__file__), '..', '..', 'examples', 'glance', 'glance.py')
 
@@ -170,9 +169,6 @@ def as_dchain(source):
     return source.replace('import chainer.', 'import dchain.')
 
 
-@pytest.mark.xfail(not hasattr(dchain.Sequential, 'repeat'), raises=AttributeError,
-                   strict=True, reason="the seed's MLP uses Sequential.repeat, which "
-                                       'dchain.Sequential lacks')
 def test_seed_glance_program(tmp_path, monkeypatch, capsys):
     # The seed's device=1 is its "-1" (the CPU) with the minus sign lost, as everywhere in
     # that text. The copy trains 20 epochs instead of 50 (280 iterations).

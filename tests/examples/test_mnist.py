@@ -12,7 +12,6 @@ import warnings
 import numpy
 import pytest
 
-import dchain
 from dchain.dataset import download
 from dchain.datasets import digits as digits_module
 
@@ -109,11 +108,11 @@ def test_train_mnist_resume(tmp_path, capsys):
     assert len(snapshots) == 2
     # From an explicit snapshot file ...
     example.main(args + ['--epoch', '3', '--resume', os.path.join(out, snapshots[-1])])
-    log = json.loads(open(os.path.join(out, 'log')).read())
+    log = json.loads((tmp_path / 'result' / 'log').read_text())
     assert [e['epoch'] for e in log] == [1, 2, 3]
     # ... and from the newest one found in --out.
     example.main(args + ['--epoch', '4', '--resume', 'auto'])
-    log = json.loads(open(os.path.join(out, 'log')).read())
+    log = json.loads((tmp_path / 'result' / 'log').read_text())
     assert [e['epoch'] for e in log] == [1, 2, 3, 4]
 
 

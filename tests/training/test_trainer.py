@@ -135,7 +135,7 @@ def test_updater_error_is_reported(make_trainer, tmp_path):
 def test_elapsed_time_before_run_is_an_error(make_trainer, tmp_path):
     trainer = make_trainer(tmp_path)
     with pytest.raises(RuntimeError, match='before the training starts'):
-        trainer.elapsed_time
+        _ = trainer.elapsed_time
 
 
 def test_serialize_round_trip_through_save_npz(make_trainer, tmp_path):

@@ -1,4 +1,6 @@
 """BestValueTrigger, MaxValueTrigger, MinValueTrigger: fire when a watched value improves."""
+import math
+
 from dchain import reporter as reporter_module
 from dchain.training import trigger as trigger_module
 
@@ -46,7 +48,7 @@ class BestValueTrigger:
         best = serializer('best_value', float('nan') if self._best_value is None
                           else self._best_value)
         best = float(best)
-        self._best_value = None if best != best else best
+        self._best_value = None if math.isnan(best) else best
 
 
 class MaxValueTrigger(BestValueTrigger):
