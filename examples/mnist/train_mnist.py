@@ -119,7 +119,7 @@ def main(argv=None):
         ['epoch', 'main/loss', 'validation/main/loss',
          'main/accuracy', 'validation/main/accuracy', 'elapsed_time']))
     if args.progress:
-        trainer.extend(extensions.ProgressBar())
+        trainer.extend(extensions.ProgressBar(update_interval=10))
 
     if args.resume and args.resume != 'auto':
         chainer.serializers.load_npz(args.resume, trainer)

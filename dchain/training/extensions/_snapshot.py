@@ -109,6 +109,7 @@ class _Snapshot(extension.Extension):
 
     trigger = 1, 'epoch'
     priority = -100
+    default_name = 'snapshot'
 
     def __init__(self, target=None, condition=None, writer=None,
                  filename='snapshot_iter_{.updater.iteration}', snapshot_on_error=False,
