@@ -119,3 +119,34 @@ def test_snapshot_object_and_no_leftover_temp_files(make_trainer, tmp_path):
         warnings.simplefilter('error')
         extensions._snapshot.load_snapshot(str(tmp_path / 'r' / 'model_epoch1'), predictor)
     numpy.testing.assert_array_equal(predictor[0].W.array, model.predictor[0].W.array)
+
+
+def test_resume_with_lr_schedule_and_evaluator_is_bitwise_identical(make_trainer, tmp_path):
+    # The schedule's value is not part of the optimizer state: the extension restores it.
+    from dchain import iterators
+    from dchain.datasets import TupleDataset
+
+    rng = numpy.random.RandomState(5)
+    valid = TupleDataset(rng.randn(16, 5).astype(numpy.float32),
+                         rng.randint(0, 2, 16).astype(numpy.int32))
+
+    def build(out, stop, seed=0, autoload=False):
+        trainer = make_trainer(out, stop=stop, seed=seed)
+        model = trainer.updater.get_optimizer('main').target
+        trainer.extend(extensions.ExponentialShift('lr', 0.9), trigger=(1, 'iteration'))
+        trainer.extend(extensions.Evaluator(
+            iterators.SerialIterator(valid, 8, repeat=False, shuffle=False), model),
+            trigger=(4, 'iteration'))
+        trainer.extend(extensions.LogReport(trigger=(4, 'iteration')))
+        trainer.extend(extensions.snapshot(autoload=autoload), trigger=(9, 'iteration'))
+        return trainer
+
+    full = build(tmp_path / 'full', (20, 'iteration'))
+    full.run()
+    build(tmp_path / 'resumed', (9, 'iteration')).run()
+    second = build(tmp_path / 'resumed', (20, 'iteration'), seed=99, autoload=True)
+    second.run()
+    _assert_same(_params(second), _params(full))
+    assert second.updater.get_optimizer('main').lr == full.updater.get_optimizer('main').lr
+    assert [e['validation/main/loss'] for e in second.get_extension('LogReport').log] == \
+        [e['validation/main/loss'] for e in full.get_extension('LogReport').log]
