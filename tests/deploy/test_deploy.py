@@ -262,3 +262,24 @@ def test_dockerignore_keeps_sources():
                 'deploy/docker/entrypoint.sh'):
         assert not _dockerignored(rel), rel
     assert _dockerignored('.git')
+
+
+@pytest.mark.parametrize('variable', ['MPI_LOCALRANKID', 'OMPI_COMM_WORLD_LOCAL_RANK',
+                                      'SLURM_LOCALID'])
+def test_local_rank_fills_in_the_device(variable):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('MPI_LOCALRANKID', 'OMPI_COMM_WORLD_LOCAL_RANK', 'SLURM_LOCALID')}
+    env[variable] = '3'
+    script = str(DEPLOY / 'docker' / 'local_rank.sh')
+    out = subprocess.run(['bash', script, 'bash', '-c', 'echo "$DCHAIN_LOCAL_RANK $*"', '-',
+                          '--device', '@cupy:{local_rank}', 'plain'],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ['3', '--device', '@cupy:3', 'plain']
+
+
+def test_slurm_and_kubernetes_gpu_device_goes_through_local_rank():
+    for name in ('train.sbatch', 'train_mpirun.sbatch'):
+        text = (DEPLOY / 'slurm' / name).read_text()
+        assert '@cupy:{local_rank' in text and 'deploy/docker/local_rank.sh' in text
+    for dockerfile in DOCKERFILES:
+        assert '/usr/local/bin/dchain-local-rank' in dockerfile.read_text()
