@@ -150,3 +150,22 @@ def test_resume_with_lr_schedule_and_evaluator_is_bitwise_identical(make_trainer
     assert second.updater.get_optimizer('main').lr == full.updater.get_optimizer('main').lr
     assert [e['validation/main/loss'] for e in second.get_extension('LogReport').log] == \
         [e['validation/main/loss'] for e in full.get_extension('LogReport').log]
+
+
+def test_snapshot_on_error_and_condition(make_trainer, tmp_path):
+    trainer = make_trainer(tmp_path / 'r', stop=(10, 'iteration'))
+    trainer.extend(extensions.snapshot(filename='crash_{.updater.iteration}',
+                                       snapshot_on_error=True), trigger=(100, 'iteration'))
+    trainer.extend(extensions.snapshot(filename='even_{.updater.iteration}',
+                                       condition=lambda: trainer.updater.iteration % 2 == 0),
+                   trigger=(1, 'iteration'))
+
+    def fail(tr):
+        if tr.updater.iteration == 5:
+            raise RuntimeError('stop here')
+    trainer.extend(fail)
+    with pytest.raises(RuntimeError, match='stop here'):
+        trainer.run(show_loop_exception_msg=False)
+    names = sorted(os.listdir(tmp_path / 'r'))
+    assert names == ['crash_5', 'even_2', 'even_4']
+    extensions._snapshot.read_snapshot(str(tmp_path / 'r' / 'crash_5'))
