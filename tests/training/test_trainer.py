@@ -166,3 +166,45 @@ def test_extensions_argument_and_call_before_training(make_trainer, tmp_path):
                    trigger=(10, 'iteration'), call_before_training=True)
     trainer.run()
     assert seen == [0]
+
+
+def test_values_reported_by_child_links_are_named_by_hierarchy(tmp_path):
+    # The seed's "Naming rule for the reported values": a report from the predictor of the
+    # 'main' optimizer's target appears as 'main/predictor/<key>'.
+    import io
+
+    import dchain
+    import dchain.functions as F
+    import dchain.links as L
+    from dchain import iterators, optimizers, report
+
+    class MLP(dchain.Chain):
+        def __init__(self, n_units, n_out):
+            super().__init__()
+            with self.init_scope():
+                self.l1 = L.Linear(None, n_units)
+                self.l2 = L.Linear(None, n_out)
+
+        def forward(self, x):
+            y = self.l2(F.relu(self.l1(x)))
+            report({'sum_y': F.sum(y)}, self)
+            return y
+
+    rng = numpy.random.RandomState(0)
+    data = list(zip(rng.randn(20, 4).astype(numpy.float32),
+                    rng.randint(0, 3, 20).astype(numpy.int32)))
+    model = L.Classifier(MLP(8, 3))
+    optimizer = optimizers.SGD()
+    optimizer.setup(model)
+    updater = training.StandardUpdater(iterators.SerialIterator(data, 10), optimizer)
+    trainer = training.Trainer(updater, (1, 'epoch'), out=str(tmp_path))
+    trainer.extend(extensions.Evaluator(
+        iterators.SerialIterator(data, 10, repeat=False, shuffle=False), model))
+    trainer.extend(extensions.LogReport())
+    out = io.StringIO()
+    trainer.extend(extensions.PrintReport(
+        ['epoch', 'main/accuracy', 'main/loss', 'main/predictor/sum_y',
+         'validation/main/accuracy', 'validation/main/predictor/sum_y'], out=out))
+    trainer.run()
+    row = out.getvalue().splitlines()[1].split()
+    assert len(row) == 6 and row[0] == '1'
