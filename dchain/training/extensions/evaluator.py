@@ -1,5 +1,6 @@
 """Evaluator: runs the model over a validation iterator and reports mean values."""
 import copy
+import sys
 import warnings
 
 from dchain import backend
@@ -25,6 +26,7 @@ class Evaluator(extension.Extension):
         device: where the batches go (``-1``/``'@numpy'`` or a GPU).
         eval_hook: called as ``eval_hook(evaluator)`` before each evaluation.
         eval_func: called on each converted batch instead of the ``'main'`` target.
+        progress_bar (bool): show how many examples are done (on a terminal only).
     """
 
     trigger = 1, 'epoch'
@@ -92,6 +94,9 @@ class Evaluator(extension.Extension):
         else:
             it = copy.copy(iterator)
         summary = reporter_module.DictSummary()
+        done = 0
+        dataset = getattr(iterator, 'dataset', None)
+        total = len(dataset) if hasattr(dataset, '__len__') else None
         for batch in it:
             observation = {}
             with reporter_module.report_scope(observation):
@@ -104,4 +109,23 @@ class Evaluator(extension.Extension):
                     else:
                         eval_func(in_arrays)
             summary.add(observation)
+            if self._progress_bar:
+                done += len(batch)
+                self._show_progress(done, total)
+        if self._progress_bar:
+            self._show_progress(None, total)
         return summary.compute_mean()
+
+    def _show_progress(self, done, total):
+        out = sys.stdout
+        try:
+            if not out.isatty():
+                return
+        except (AttributeError, ValueError):
+            return
+        if done is None:
+            out.write('\r\033[K')  # erase the progress line
+        else:
+            out.write('\r{}: {} / {} examples'.format(self.name or 'evaluation', done,
+                                                       '?' if total is None else total))
+        out.flush()

@@ -82,3 +82,21 @@ def test_repeating_iterator_warns():
     x, t = _data()
     with pytest.warns(UserWarning, match='repeat=False'):
         extensions.Evaluator(iterators.SerialIterator(list(zip(x, t)), 4), L.Linear(3, 2))
+
+
+def test_progress_bar_on_a_terminal(monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    out = Terminal()
+    monkeypatch.setattr('sys.stdout', out)
+    x, t = _data()
+    it = iterators.SerialIterator(list(zip(x, t)), 4, repeat=False, shuffle=False)
+    evaluator = extensions.Evaluator(it, _Probe(), progress_bar=True)
+    evaluator.name = 'validation'
+    evaluator()
+    text = out.getvalue()
+    assert '\rvalidation: 4 / 10 examples' in text and '\rvalidation: 10 / 10 examples' in text
+    assert text.endswith('\r\033[K')
