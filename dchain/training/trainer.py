@@ -164,6 +164,7 @@ class Trainer:
         reporter = self.reporter
         stop_trigger = self.stop_trigger
         current = None
+        loop_failed = False
         try:
             # Snapshots that autoload go first, so the others initialize from restored state.
             for name, entry in sorted(
@@ -189,6 +190,7 @@ class Trainer:
                             entry.extension(self)
                             current = None
         except Exception as exc:
+            loop_failed = True
             where = 'at iteration {}'.format(self.updater.iteration)
             if current is not None:
                 where = 'in extension {!r} {}'.format(current, where)
@@ -213,14 +215,29 @@ class Trainer:
                         traceback.format_exception_only(type(handler_exc), handler_exc))
                         .strip()), file=sys.stderr)
             raise
+        except BaseException:  # KeyboardInterrupt and the like: finalize, then let it through
+            loop_failed = True
+            raise
         finally:
+            # Every finalizer runs even if one fails; a failure surfaces only when the loop
+            # itself succeeded (otherwise the loop's exception is the one to see).
+            finalize_error = None
             for name, entry in extensions:
                 finalize = getattr(entry.extension, 'finalize', None)
-                if finalize is not None:
+                if finalize is None:
+                    continue
+                try:
                     _call_finalizer(finalize, self)
+                except Exception as e:
+                    print('Extension {!r} failed in finalize: {}: {}'.format(
+                        name, type(e).__name__, e), file=sys.stderr)
+                    if finalize_error is None:
+                        finalize_error = e
             self.updater.finalize()
             self._final_elapsed_time = self.elapsed_time
             self._done = True
+            if finalize_error is not None and not loop_failed:
+                raise finalize_error
 
     def serialize(self, serializer):
         """Save or load the whole training state.

@@ -208,3 +208,26 @@ def test_values_reported_by_child_links_are_named_by_hierarchy(tmp_path):
     trainer.run()
     row = out.getvalue().splitlines()[1].split()
     assert len(row) == 6 and row[0] == '1'
+
+
+def test_a_failing_finalizer_does_not_skip_the_others(make_trainer, tmp_path):
+    trainer = make_trainer(tmp_path, stop=(2, 'iteration'))
+    recorder = _Recorder()
+
+    class BadFinalize(training.Extension):
+        def __call__(self, tr):
+            pass
+
+        def finalize(self, trainer=None):
+            raise OSError('disk gone')
+    trainer.extend(BadFinalize(), priority=500)
+    trainer.extend(recorder)
+    with pytest.raises(OSError, match='disk gone'):
+        trainer.run()
+    assert recorder.events[-1] == 'finalize'
+    # When the loop fails too, its exception is the one raised.
+    trainer = make_trainer(tmp_path, stop=(2, 'iteration'), seed=1)
+    trainer.extend(BadFinalize(), priority=500)
+    trainer.extend(_Recorder(fail_at=1))
+    with pytest.raises(ValueError, match='boom'):
+        trainer.run(show_loop_exception_msg=False)

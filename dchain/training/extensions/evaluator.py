@@ -47,7 +47,7 @@ class Evaluator(extension.Extension):
         for name, it in iterator.items():
             if getattr(it, 'repeat', False) is True:
                 warnings.warn('the evaluation iterator {!r} repeats, so an evaluation would '
-                              'never end: build it with repeat=False'.format(name))
+                              'never end: build it with repeat=False'.format(name), stacklevel=2)
         self._iterators = iterator
         self._targets = target
         self.converter = converter

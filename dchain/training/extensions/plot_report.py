@@ -64,7 +64,7 @@ class PlotReport(extension.Extension):
         """True when matplotlib is installed (else warn and return False)."""
         if _matplotlib_figure() is None:
             warnings.warn('PlotReport needs matplotlib, which is not installed: '
-                          'pip install matplotlib (or dchain[plot])')
+                          'pip install matplotlib (or dchain[plot])', stacklevel=2)
             return False
         return True
 
