@@ -72,3 +72,41 @@ def test_digits_are_upsampled_to_28x28():
     assert not x[:, :2].any() and not x[:, :, -2:].any()
     assert x[0, 2:5, 2:5].min() == x[0, 2:5, 2:5].max()
     assert len(train) + len(test) == 1797
+
+
+def make_fake_cifar10(root, n_per_batch=8, seed=0):
+    """A tiny cifar-10-python.tar.gz in the published layout (Python pickles of byte-keyed
+    dicts with 'data' (N, 3072) uint8 rows and 'labels') under ``root/cifar/raw/``."""
+    import io
+    import pickle
+    import tarfile
+    rng = numpy.random.RandomState(seed)
+    raw = root / 'cifar' / 'raw'
+    raw.mkdir(parents=True)
+    with tarfile.open(raw / 'cifar-10-python.tar.gz', 'w:gz') as tar:
+        for name in ['data_batch_{}'.format(i) for i in range(1, 6)] + ['test_batch']:
+            batch = {b'data': rng.randint(0, 256, (n_per_batch, 3072)).astype(numpy.uint8),
+                     b'labels': rng.randint(0, 10, n_per_batch).tolist()}
+            blob = pickle.dumps(batch, protocol=2)
+            info = tarfile.TarInfo('cifar-10-batches-py/' + name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    return root
+
+
+def test_cifar10_format(tmp_path):
+    root = make_fake_cifar10(tmp_path / 'data')
+    env = dict(_env(), DCHAIN_DATASET_ROOT=str(root))
+    out = subprocess.run(
+        [sys.executable, '-W', 'ignore', SCRIPT, '--arch', 'lenet5', '--dataset', 'cifar10',
+         '--iteration', '2', '--batchsize', '8', '--out', str(tmp_path / 'result'),
+         '--no-progress', '--no-plot'],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert 'train: 40  test: 8' in out.stdout
+    log = json.load(open(tmp_path / 'result' / 'log'))
+    assert log[-1]['iteration'] == 2 and numpy.isfinite(log[-1]['main/loss'])
+    # The colour model's first convolution has three input channels.
+    with numpy.load(tmp_path / 'result' / 'model.npz') as f:
+        W = [f[k] for k in f.files if k.endswith('conv1/W')][0]
+    assert W.shape == (6, 3, 5, 5)

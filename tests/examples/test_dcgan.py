@@ -78,3 +78,24 @@ def test_tile_images_layout():
     assert grid.shape == (4, 6, 3)
     assert (grid[2:4, 2:4, 1] == 255).all()
     assert grid.sum() == 255 * 4
+
+
+def test_cifar10_colour_grid(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'test_convnet_helpers', os.path.join(os.path.dirname(__file__), 'test_convnet.py'))
+    helpers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helpers)
+    root = helpers.make_fake_cifar10(tmp_path / 'data', n_per_batch=4)
+    env = dict(os.environ, PYTHONPATH=ROOT, OPENBLAS_NUM_THREADS='1', OMP_NUM_THREADS='1',
+               DCHAIN_DATASET_ROOT=str(root))
+    out = subprocess.run(
+        [sys.executable, '-W', 'ignore', SCRIPT, '--dataset', 'cifar10', '--iteration', '2',
+         '--batchsize', '10', '--ch', '16', '--rows', '2', '--cols', '3', '--out',
+         str(tmp_path / 'result'), '--no-progress'],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert 'images: 20  shape: (3, 32, 32)' in out.stdout
+    with Image.open(tmp_path / 'result' / 'preview' / 'image_epoch_0001.png') as im:
+        assert im.format == 'PNG' and im.mode == 'RGB'
+        assert im.size == (3 * 32, 2 * 32)
