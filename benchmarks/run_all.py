@@ -302,17 +302,22 @@ def machine_line():
         numpy_version = numpy.__version__
     except ImportError:  # pragma: no cover
         numpy_version = 'not installed'
-    return '{} {}, {} CPU(s), Python {}, numpy {}'.format(
+    try:
+        load = ', load average {:.1f} at the start'.format(os.getloadavg()[0])
+    except (AttributeError, OSError):  # pragma: no cover - not on every platform
+        load = ''
+    # The load says how far to trust absolute times: other work on the machine inflates them.
+    return '{} {}, {} CPU(s), Python {}, numpy {}{}'.format(
         platform.system(), platform.machine(), os.cpu_count(), platform.python_version(),
-        numpy_version)
+        numpy_version, load)
 
 
-def render(rows, commands, quick=False):
+def render(rows, commands, quick=False, machine=None):
     rows = sorted(rows, key=_row_order)
     when = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     out = ['# Benchmark results', '',
            'Written by `python benchmarks/run_all.py{}` on {} ({}).'.format(
-               ' --quick' if quick else '', when, machine_line()), '',
+               ' --quick' if quick else '', when, machine or machine_line()), '',
            'Each figure is a median over repeats. The floor is measured in the same run (the '
            'same GEMMs in raw numpy, one raw MPI Allreduce of the same bytes, one rank '
            'alone); ratio = figure / floor, so lower is better except for the weak-scaling '
@@ -368,6 +373,7 @@ def main(argv=None):
         b for b in available.values() if not (args.quick and b.slow)]
 
     rows, commands, failed = [], {}, False
+    machine = machine_line()
     for bench in selected:
         if not os.path.exists(os.path.join(args.bench_dir, bench.script)):
             if bench.optional and not only:
@@ -397,7 +403,7 @@ def main(argv=None):
             name = row['Benchmark'].split(' ')[0]
             if name in BY_NAME:
                 commands.setdefault(name, BY_NAME[name].shown_command())
-    atomic_write(args.out, render(rows, commands, quick=args.quick))
+    atomic_write(args.out, render(rows, commands, quick=args.quick, machine=machine))
     print('wrote {}'.format(args.out), file=sys.stderr)
     return 1 if failed else 0
 
