@@ -278,6 +278,10 @@ def read_rows(path):
             text = f.read()
     except FileNotFoundError:
         return []
+    return read_rows_from_text(text)
+
+
+def read_rows_from_text(text):
     rows = []
     for line in text.splitlines():
         if not line.startswith('| ') or line.startswith('| Benchmark |') or \
@@ -291,9 +295,11 @@ def read_rows(path):
 
 
 def _row_order(row):
+    # Registered benchmarks in their order, then the others by name; a benchmark's own rows
+    # keep the order it printed them in (the sort is stable).
     base = row['Benchmark'].split(' ')[0]
     names = [b.name for b in BENCHMARKS]
-    return (names.index(base) if base in names else len(names), row['Benchmark'])
+    return (names.index(base), '') if base in names else (len(names), base)
 
 
 def machine_line():

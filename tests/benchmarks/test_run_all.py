@@ -142,6 +142,15 @@ def test_table_round_trips_through_the_file(tmp_path):
                                               'allreduce (naive)']
     assert back[1]['Figure'] == 'FAILED: exit 1: a/b'
     assert back[0] == rows[2]
+
+
+def test_rows_of_one_benchmark_keep_their_printed_order():
+    rows = run_all.parse_resnet50_forward(sample('resnet50_forward'))
+    rows = rows + run_all.parse_autograd_overhead(sample('autograd_overhead'))
+    text = run_all.render(rows, {})
+    assert [r['Benchmark'] for r in run_all.read_rows_from_text(text)] == [
+        'autograd_overhead', 'resnet50_forward (inference)', 'resnet50_forward (training)',
+        'resnet50_forward (backward)']
     assert [p.name for p in tmp_path.iterdir()] == ['RESULTS.md']
 
 
