@@ -26,7 +26,9 @@ LETTERS = {'cap-shape': 'bcxfks', 'cap-surface': 'fgys', 'cap-color': 'nbcgrpuew
 # As in the real data, some features (odor above all) nearly decide the class:
 # (letters of edible mushrooms, letters of poisonous ones).
 TELLING = {'odor': ('aln', 'cyfmps'), 'bruises': ('t', 'f'), 'gill-size': ('b', 'n'),
-           'spore-print-color': ('knu', 'hrw'), 'ring-type': ('pef', 'lnz')}
+           'spore-print-color': ('knu', 'hrw'), 'ring-type': ('pef', 'lnz'),
+           'gill-color': ('knbe', 'hgropuwy'), 'stalk-surface-above-ring': ('fs', 'yk'),
+           'population': ('acn', 'svy'), 'habitat': ('glm', 'puwd')}
 
 
 def write_mushrooms_csv(path, n=400, seed=0):
@@ -37,7 +39,7 @@ def write_mushrooms_csv(path, n=400, seed=0):
         poisonous = rng.rand() < 0.48
         row = ['p' if poisonous else 'e']
         for column in COLUMNS[1:]:
-            if column in TELLING and (column == 'odor' or rng.rand() < 0.85):
+            if column in TELLING and (column == 'odor' or rng.rand() < 0.9):
                 choices = TELLING[column][poisonous]
             else:
                 choices = LETTERS[column]
