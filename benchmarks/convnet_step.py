@@ -164,8 +164,8 @@ def main(argv=None):
         print('  torch        not installed')
     else:
         med, best = statistics.median(torch_ms), min(torch_ms)
-        print('  torch step   {:8.2f}  {:8.2f} ms'.format(med, best))
-        print('  dchain/torch {:8.2f}  {:8.2f} x'.format(step / med, min(step_ms) / best))
+        print('  torch step   {:8.2f} ms   dchain/torch {:.2f}x   (best {:.2f} ms, {:.2f}x)'
+              .format(med, step / med, best, min(step_ms) / best))
     return 0
 
 
