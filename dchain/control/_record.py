@@ -179,6 +179,7 @@ class JobRecord:
         with self._lock:
             self._job.address = address
             self._changed()
+        self.persist()
 
     def report(self, req):
         """Apply a worker's report; returns the ``ReportResponse``."""

@@ -1,0 +1,6 @@
+"""``python -m launcher``: same as ``dchain-launch``."""
+import sys
+
+from launcher.main import main
+
+sys.exit(main())
