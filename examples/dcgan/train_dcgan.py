@@ -153,7 +153,7 @@ def main(argv=None):
                         help='number of sweeps over the dataset')
     parser.add_argument('--iteration', '-i', type=int, default=None,
                         help='stop after this many iterations instead (for quick runs)')
-    parser.add_argument('--n-hidden', '-n', type=int, default=32,
+    parser.add_argument('--n-hidden', '-n', type=int, default=100,
                         help='dimension of the latent vector')
     parser.add_argument('--ch', type=int, default=64,
                         help='channels at the bottom of the networks (the tutorial uses 512)')
