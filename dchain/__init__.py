@@ -6,6 +6,9 @@
 from dchain import backend  # noqa: F401
 from dchain import backends  # noqa: F401
 from dchain.backends import cuda  # noqa: F401
+import sys as _sys
+# Chainer programs write `from chainer.cuda import to_cpu`: make dchain.cuda importable too.
+_sys.modules[__name__ + '.cuda'] = cuda
 from dchain.config import (config, global_config, using_config, no_backprop_mode,  # noqa: F401
                            force_backprop_mode, is_debug, set_debug, get_dtype)
 from dchain.variable import Variable, Parameter, VariableNode, as_variable, as_array  # noqa

@@ -508,17 +508,6 @@ print('predicted label:', pred_label[0])
 '''
 
 
-def _cuda_module_importable():
-    try:
-        importlib.import_module('dchain.cuda')
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.xfail(not _cuda_module_importable(), raises=ModuleNotFoundError, strict=True,
-                   reason='seed 004 does `from chainer.cuda import to_cpu`; dchain.cuda is an '
-                          'attribute of dchain but not an importable module')
 def test_seed_004_hand_written_loop(mnist_root, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     _run_seed(tmp_path, SEED_004_LOOP)
