@@ -9,8 +9,13 @@ im2col/col2im cheap next to the GEMM; outputs are allocated batch-last and hande
 im2col and col2im loop over kernel offsets only (``prod(ksize)`` iterations); each iteration
 is one vectorized copy (or add) of the part of the window that falls inside the input, and
 the padded border is filled with ``pval`` without materializing a padded input.
+
+The column buffers of convolutions are scratch space: :func:`workspace` hands out one
+per-thread buffer that grows to the largest one needed and is reused, as cuDNN's workspace
+is. A fresh multi-megabyte array per call costs page faults comparable to the copy itself.
 """
 import itertools
+import threading
 
 import numpy
 
@@ -77,8 +82,35 @@ def _offsets(ksize):
     return itertools.product(*[range(k) for k in ksize])
 
 
+_scratch = threading.local()
+
+
+def workspace(shape, dtype, xp=numpy):
+    """A scratch array of ``shape`` inside this thread's reusable buffer (numpy only).
+
+    The array is valid until the next call in the same thread: use it only for temporaries
+    that die before the function that asked for it returns.
+    """
+    if xp is not numpy:
+        return xp.empty(shape, dtype=dtype)
+    dtype = numpy.dtype(dtype)
+    nbytes = dtype.itemsize
+    for s in shape:
+        nbytes *= s
+    buf = getattr(_scratch, 'buffer', None)
+    if buf is None or buf.nbytes < nbytes:
+        _scratch.buffer = None  # drop the old buffer before allocating its successor
+        buf = _scratch.buffer = numpy.empty(max(nbytes, 1), dtype=numpy.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def release_workspace():
+    """Free this thread's scratch buffer (it is allocated again when next needed)."""
+    _scratch.buffer = None
+
+
 def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
-                      kernel_first=False):
+                      kernel_first=False, out=None):
     """Patches of a batch-last array.
 
     Args:
@@ -87,6 +119,7 @@ def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
             through unchanged).
         kernel_first: layout ``(*ksize, c, *out_size, n)`` instead of
             ``(c, *ksize, *out_size, n)``.
+        out: C-contiguous array of the column shape to fill (e.g. from :func:`workspace`).
 
     Returns:
         The column array (C-contiguous) in the chosen layout.
@@ -97,7 +130,8 @@ def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
     n = xt.shape[-1]
     shape = (tuple(ksize) + (c,) if kernel_first else (c,) + tuple(ksize)) + \
         tuple(out_size) + (n,)
-    col = backend.get_array_module(xt).empty(shape, dtype=xt.dtype)
+    col = backend.get_array_module(xt).empty(shape, dtype=xt.dtype) if out is None else \
+        out.reshape(shape)
     full = slice(None)
     for kk in _offsets(ksize):
         dst = col[kk] if kernel_first else col[(full,) + kk]

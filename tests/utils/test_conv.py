@@ -84,3 +84,25 @@ def test_as_tuple_validation():
         conv_nd.as_tuple(-1, 2, 'pad', 0)
     with pytest.raises(TypeError):
         conv_nd.as_tuple('a', 2, 'pad', 0)
+
+
+def test_workspace_is_reused_and_grows():
+    conv_nd.release_workspace()
+    a = conv_nd.workspace((4, 5), numpy.float32)
+    b = conv_nd.workspace((2, 3), numpy.float64)
+    assert a.shape == (4, 5) and b.shape == (2, 3) and b.dtype == numpy.float64
+    assert numpy.shares_memory(a, b)  # one buffer, handed out again
+    c = conv_nd.workspace((100,), numpy.float64)
+    assert c.nbytes == 800 and not numpy.shares_memory(a, c)  # grown: a new buffer
+    conv_nd.release_workspace()
+
+
+def test_outputs_do_not_alias_the_workspace():
+    import dchain.functions as F
+    rng = numpy.random.default_rng(5)
+    x1, x2 = rng.standard_normal((2, 2, 3, 5, 5))
+    W = rng.standard_normal((4, 3, 3, 3))
+    y1 = F.convolution_2d(x1, W, pad=1).array
+    kept = y1.copy()
+    F.deconvolution_2d(F.convolution_2d(x2, W, pad=1), W, pad=1)
+    numpy.testing.assert_array_equal(y1, kept)

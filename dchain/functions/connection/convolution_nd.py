@@ -5,7 +5,8 @@ the whole batch (one per group); the output is allocated batch-last and returned
 ``(n, c_out, *out)`` view. The gradient w.r.t. ``x`` is a deconvolution and the gradient
 w.r.t. ``W`` a :class:`ConvolutionNDGradW` node, so both can be differentiated again.
 The column buffer is not kept for backward: the weight gradient rebuilds it, which keeps
-the memory of a network at its activations instead of its columns.
+the memory of a network at its activations instead of its columns. Column buffers live in
+the per-thread workspace of :mod:`dchain.utils.conv_nd`, allocated once.
 """
 import numpy
 
@@ -15,12 +16,21 @@ from dchain.utils import conv_nd
 from dchain.utils import type_check
 
 
-def _matmul(a, b):
+def _matmul(a, b, out=None):
     """``a @ b`` for ``(G, m, k) @ (G, k, p)``; a single GEMM when there is one group."""
     xp = backend.get_array_module(a)
     if a.shape[0] == 1:
-        return xp.matmul(a[0], b[0])[None]
-    return xp.matmul(a, b)
+        return xp.matmul(a[0], b[0], out=None if out is None else out[0])[None]
+    return xp.matmul(a, b, out=out)
+
+
+def _im2col_scratch(x, ksize, stride, pad, dilate, out_size):
+    """im2col of ``x`` into the thread's workspace (valid until the next convolution)."""
+    xp = backend.get_array_module(x)
+    n, c = x.shape[:2]
+    shape = (c,) + tuple(ksize) + tuple(out_size) + (n,)
+    return conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), ksize, stride, pad, dilate,
+                                     out_size, out=conv_nd.workspace(shape, x.dtype, xp))
 
 
 def conv_forward(x, W, b, stride, pad, dilate, groups, out_size):
@@ -28,11 +38,9 @@ def conv_forward(x, W, b, stride, pad, dilate, groups, out_size):
     n = x.shape[0]
     oc = W.shape[0]
     ksize = W.shape[2:]
-    col = conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), ksize, stride, pad, dilate,
-                                    out_size)
+    col = _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
     col = col.reshape(groups, -1, _prod(out_size) * n)
     y = _matmul(W.reshape(groups, oc // groups, -1), col)
-    del col
     y = y.reshape(oc, -1)
     if b is not None:
         y += b[:, None]
@@ -45,8 +53,7 @@ def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups):
     oc = w_shape[0]
     out_size = gy.shape[2:]
     m = _prod(out_size) * n
-    col = conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), w_shape[2:], stride, pad,
-                                    dilate, out_size)
+    col = _im2col_scratch(x, w_shape[2:], stride, pad, dilate, out_size)
     col = col.reshape(groups, -1, m)
     gyt = conv_nd.to_batch_last(gy).reshape(groups, oc // groups, m)
     gW = _matmul(gyt, col.transpose(0, 2, 1))

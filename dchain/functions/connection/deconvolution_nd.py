@@ -7,6 +7,7 @@ w.r.t. ``W`` is the convolution's weight gradient with the roles of input and ou
 """
 import numpy
 
+from dchain import backend
 from dchain import function_node
 from dchain.functions.connection.convolution_nd import (
     ConvolutionBiasGrad, ConvolutionND, ConvolutionNDGradW, _matmul, _prod, needs_cover_all)
@@ -24,10 +25,11 @@ def deconv_forward(x, W, b, stride, pad, dilate, groups, out_size):
     m = _prod(in_size) * n
     xt = conv_nd.to_batch_last(x).reshape(groups, ic // groups, m)
     wt = W.reshape(groups, ic // groups, -1).transpose(0, 2, 1)
-    col = _matmul(wt, xt)
+    scratch = conv_nd.workspace((groups, wt.shape[1], m), x.dtype,
+                                backend.get_array_module(x))
+    col = _matmul(wt, xt, out=scratch)
     col = col.reshape((oc,) + tuple(ksize) + tuple(in_size) + (n,))
     y = conv_nd.col2im_batch_last(col, out_size, stride, pad, dilate)
-    del col
     if b is not None:
         y2 = y.reshape(oc, -1)
         y2 += b[:, None]
