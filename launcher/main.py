@@ -43,6 +43,14 @@ def find_mpiexec(explicit=None):
         sys.executable, MPI_HINT))
 
 
+def _term_with_parent():
+    try:
+        import ctypes
+        ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 def _is_open_mpi(mpiexec):
     try:
         out = subprocess.run([mpiexec, '--version'], capture_output=True, text=True,
@@ -141,8 +149,11 @@ class Launcher:
         previous = signal.signal(signal.SIGINT, self._on_sigint)
         previous_term = signal.signal(signal.SIGTERM, self._on_sigterm)
         try:
+            # mpiexec gets SIGTERM if the launcher dies without cleaning up (SIGKILL), and
+            # takes the ranks down with it.
             self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+                                         start_new_session=True,
+                                         preexec_fn=_term_with_parent)
             code = self._supervise()
         finally:
             signal.signal(signal.SIGINT, previous)
