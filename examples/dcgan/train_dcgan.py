@@ -31,6 +31,7 @@ class DCGANUpdater(training.updaters.StandardUpdater):
 
     def __init__(self, *args, **kwargs):
         self.gen, self.dis = kwargs.pop('models')
+        self.joint_batch = kwargs.pop('joint_batch', True)
         optimizers = kwargs['optimizer']
         try:
             super().__init__(*args, **kwargs)
@@ -66,10 +67,19 @@ class DCGANUpdater(training.updaters.StandardUpdater):
         gen, dis = self.gen, self.dis
         batchsize = len(batch)
 
-        y_real = dis(x_real)
         z = chainer.Variable(device.xp.asarray(gen.make_hidden(batchsize)))
         x_fake = gen(z)
-        y_fake = dis(x_fake)
+        if self.joint_batch:
+            # One discriminator pass over real and fake images together, so that its batch
+            # normalization uses statistics of both. With separate passes (the tutorial's
+            # way) each fake batch is normalized by its own mean, which hides what all fakes
+            # share from the discriminator; on the small digits set the generator then
+            # collapses to one image within a few epochs.
+            y = dis(F.concat([x_real, x_fake], axis=0))
+            y_real, y_fake = F.split_axis(y, 2, axis=0)
+        else:
+            y_real = dis(x_real)
+            y_fake = dis(x_fake)
 
         dis_optimizer.update(self.loss_dis, dis, y_fake, y_real)
         gen_optimizer.update(self.loss_gen, gen, y_fake)
@@ -160,6 +170,9 @@ def main(argv=None):
     parser.add_argument('--alpha', type=float, default=0.0002, help='Adam learning rate')
     parser.add_argument('--n-examples', type=int, default=None,
                         help='use only this many training images (for quick runs)')
+    parser.add_argument('--separate-batches', action='store_true',
+                        help='run the discriminator on real and fake batches separately, '
+                        'as the tutorial does (default: one pass over both)')
     parser.add_argument('--rows', type=int, default=8, help='rows of the image grid')
     parser.add_argument('--cols', type=int, default=8, help='columns of the image grid')
     parser.add_argument('--device', '-d', default='-1',
@@ -197,7 +210,8 @@ def main(argv=None):
 
     train_iter = chainer.iterators.SerialIterator(train, args.batchsize)
     updater = DCGANUpdater(models=(gen, dis), iterator=train_iter,
-                           optimizer={'gen': opt_gen, 'dis': opt_dis}, device=device)
+                           optimizer={'gen': opt_gen, 'dis': opt_dis}, device=device,
+                           joint_batch=not args.separate_batches)
     stop = (args.iteration, 'iteration') if args.iteration else (args.epoch, 'epoch')
     trainer = training.Trainer(updater, stop, out=args.out)
     display = (args.display_interval, 'iteration')

@@ -91,7 +91,8 @@ def test_cifar10_colour_grid(tmp_path):
                DCHAIN_DATASET_ROOT=str(root))
     out = subprocess.run(
         [sys.executable, '-W', 'ignore', SCRIPT, '--dataset', 'cifar10', '--iteration', '2',
-         '--batchsize', '10', '--ch', '16', '--rows', '2', '--cols', '3', '--out',
+         '--batchsize', '10', '--ch', '16', '--rows', '2', '--cols', '3', '--separate-batches',
+         '--out',
          str(tmp_path / 'result'), '--no-progress'],
         env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
