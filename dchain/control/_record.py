@@ -76,6 +76,7 @@ class JobRecord:
                            out_dir=os.path.abspath(out_dir) if out_dir else '')
         self._job.command_line.extend(command_line)
         self._workers = {}
+        self._cache = None
         self._samples = {}
         self._command_seq = 0
         self._stop_requested = False
@@ -112,6 +113,21 @@ class JobRecord:
         """A consistent copy of the job (a ``Job`` message) with stragglers evaluated now."""
         with self._lock:
             return self._snapshot_locked(time.time())
+
+    def snapshot_bytes(self, max_age=0.1):
+        """``(version, serialized Job)``, shared by callers within ``max_age`` seconds.
+
+        Many watchers and pollers then cost one copy and one serialization per change.
+        """
+        now = time.monotonic()
+        cached = self._cache
+        if cached is not None and cached[0] == self._job.version and now - cached[1] < max_age:
+            return cached[0], cached[2]
+        with self._lock:
+            job = self._snapshot_locked(time.time())
+        data = job.SerializeToString()
+        self._cache = (job.version, now, data)
+        return job.version, data
 
     def _snapshot_locked(self, now):
         job = pb.Job()

@@ -35,6 +35,10 @@ def _deserializer(cls):
     return parse
 
 
+def _identity(data):
+    return data
+
+
 def _abort_handler(kind, code, message):
     def deny(request, context):
         context.abort(code, message)
@@ -86,7 +90,7 @@ class JobServicer:
 
     def GetJob(self, request, context):
         self._check(request, context, getattr(request, 'job_id', ''))
-        return self.record.snapshot()
+        return self.record.snapshot_bytes()[1]
 
     def WatchJob(self, request, context):
         self._check(request, context, getattr(request, 'job_id', ''))
@@ -95,11 +99,11 @@ class JobServicer:
         record = self.record
         sent = -1
         while context.is_active() and not self._closing.is_set():
-            job = record.snapshot()
-            if job.version != sent:
-                sent = job.version
-                yield job
-                if job.state in _record.TERMINAL:
+            version, data = record.snapshot_bytes()
+            if version != sent:
+                sent = version
+                yield data
+                if record.state in _record.TERMINAL and record.version == version:
                     return
                 time.sleep(interval)   # bound the update rate per watcher
             # Wake periodically anyway: silence is judged on the clock, not on reports.
@@ -140,10 +144,13 @@ class JobServicer:
                 method, request_deserializer=_deserializer(request_cls),
                 response_serializer=response_cls.SerializeToString)
         return grpc.method_handlers_generic_handler(SERVICE, {
-            'GetJob': unary(self.GetJob, pb.GetJobRequest, pb.Job),
+            # Job updates leave pre-serialized (see JobRecord.snapshot_bytes).
+            'GetJob': grpc.unary_unary_rpc_method_handler(
+                self.GetJob, request_deserializer=_deserializer(pb.GetJobRequest),
+                response_serializer=_identity),
             'WatchJob': grpc.unary_stream_rpc_method_handler(
                 self.WatchJob, request_deserializer=_deserializer(pb.WatchJobRequest),
-                response_serializer=pb.Job.SerializeToString),
+                response_serializer=_identity),
             'ListWorkers': unary(self.ListWorkers, pb.ListWorkersRequest,
                                  pb.ListWorkersResponse),
             'StopJob': unary(self.StopJob, pb.StopJobRequest, pb.StopJobResponse),
