@@ -125,7 +125,8 @@ def _resolve(args):
 def _client(args, address):
     from dchain.control.client import ControlClient
     token = _common.read_token(args.token_file)
-    return ControlClient(address, token=token, tls_ca=args.tls_ca, timeout=args.timeout)
+    return ControlClient(address, token=token, timeout=args.timeout,
+                         tls_ca=args.tls_ca or os.environ.get('DCHAIN_CONTROL_TLS_CA'))
 
 
 def _rpc_error(e):

@@ -102,7 +102,7 @@ class ControlReporter(extension.Extension):
         self.interval = float(interval)
         self.check_interval = max(1, int(check_interval))
         self.rpc_timeout = float(rpc_timeout)
-        self.tls_ca = tls_ca
+        self.tls_ca = tls_ca or os.environ.get('DCHAIN_CONTROL_TLS_CA') or None
         self.rank, self.size = env_rank_size()
         self._stop_now = False
         self._stopped_by_command = False
