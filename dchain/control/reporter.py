@@ -133,6 +133,12 @@ class ControlReporter(extension.Extension):
         return self
 
     def initialize(self, trainer):
+        if not isinstance(trainer.stop_trigger, _StopTrigger):
+            import warnings
+            warnings.warn('ControlReporter was added with trainer.extend(); stop requests will '
+                          'take a snapshot but cannot end the loop. Use '
+                          'ControlReporter(...).attach(trainer) or '
+                          'dchain.control.maybe_extend(trainer).', RuntimeWarning, stacklevel=2)
         if self.comm is None:
             self.comm = find_communicator(trainer)
         if self.comm is not None:

@@ -19,14 +19,15 @@ def launch(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     procs = []
 
-    def start(job_id, n=2, iterations=100000, step_sleep=0.01, extra=(), out=None):
+    def start(job_id, n=2, iterations=100000, step_sleep=0.01, extra=(), out=None,
+              worker_args=()):
         out = str(out or tmp_path / 'run')
         env = dict(os.environ, OMP_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1',
                    PYTHONUNBUFFERED='1')
         cmd = [sys.executable, '-m', 'launcher', '-n', str(n), '--job-id', job_id,
                '--out', out] + list(extra) + ['--', sys.executable, SCRIPT, '--out', out,
                                               '--iterations', str(iterations),
-                                              '--step-sleep', str(step_sleep)]
+                                              '--step-sleep', str(step_sleep)] + list(worker_args)
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, cwd=os.path.dirname(HERE))
         procs.append(proc)

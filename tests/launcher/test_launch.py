@@ -92,6 +92,16 @@ def test_sigkill_of_one_rank_fails_the_job_and_stops_the_rest(launch):
     assert _record.load_record('kill-1').state == pb.FAILED
 
 
+def test_a_rank_raising_fails_the_job_with_its_traceback(launch):
+    proc = launch('raise-1', worker_args=['--fail-rank', '1', '--fail-at', '5'])
+    stdout, stderr = proc.communicate(timeout=90)
+    assert proc.returncode != 0
+    job = _record.load_record('raise-1')
+    assert job.state == pb.FAILED and job.failure.rank == 1
+    assert any('injected failure' in line for line in job.failure.traceback)
+    assert '[1] ' in stderr and 'injected failure' in stderr
+
+
 def test_a_rank_that_stops_reporting_is_flagged_silent(launch):
     proc = launch('silent-1', extra=['--heartbeat-timeout', '1'])
     with ControlClient(address_of('silent-1')) as client:

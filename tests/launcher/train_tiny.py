@@ -34,6 +34,8 @@ def main():
     parser.add_argument('--iterations', type=int, default=200)
     parser.add_argument('--step-sleep', type=float, default=0.0)
     parser.add_argument('--batchsize', type=int, default=16)
+    parser.add_argument('--fail-rank', type=int, default=-1, help='this rank raises ...')
+    parser.add_argument('--fail-at', type=int, default=5, help='... at this iteration')
     args = parser.parse_args()
 
     comm = mn.create_communicator('naive')
@@ -50,6 +52,12 @@ def main():
     trainer.extend(snap, trigger=(10 ** 9, 'iteration'))
     if args.step_sleep:
         trainer.extend(lambda t: time.sleep(args.step_sleep), name='slow_step')
+    if comm.rank == args.fail_rank:
+        def fail(t):
+            if t.updater.iteration >= args.fail_at:
+                raise RuntimeError('injected failure at iteration {}'.format(
+                    t.updater.iteration))
+        trainer.extend(fail, name='fail')
     dchain.control.maybe_extend(trainer)
     resumed = {}
 
