@@ -102,11 +102,12 @@ def test_resnet50_forward():
     assert rows[0]['Floor'].startswith('0.177 s') and rows[2]['Floor'].endswith(' x 2')
 
 
-def test_control_plane_load_guess():
-    text = ('GetJob latency under 50 watchers: p50 1.2 ms, p99 7.9 ms (bar: under 20 ms)\n'
-            'training throughput drop with watchers: 1.4%\n')
-    [row] = run_all.parse_control_plane_load(text)
-    assert row['Figure'] == 'GetJob p99 7.9 ms' and row['Ratio'] == 'throughput drop 1.4%'
+def test_control_plane_load():
+    [row] = run_all.parse_control_plane_load(sample('control_plane_load'))
+    assert row['Figure'] == 'GetJob p99 8.43 ms (p50 1.09; 600 calls, 0 errors)'
+    assert row['Floor'] == 'bar p99 < 20 ms (50 watchers + 100 GetJob/s, 6 s, 2 ranks)'
+    assert row['Ratio'] == ('training throughput drop -59.68 % (bar < 3 %); server CPU 7.5 % '
+                            'of a core under load')
 
 
 def test_an_unregistered_script_runs_with_the_generic_parser(tmp_path):
@@ -115,6 +116,7 @@ def test_an_unregistered_script_runs_with_the_generic_parser(tmp_path):
     (bench / 'new_thing.py').write_text('print("new thing: 3.0 ms")\nprint("  ratio 1.50x")\n')
     names = [b.name for b in run_all.discover(str(bench))]
     assert names[-1] == 'new_thing' and 'control_plane_load' not in names
+    assert 'control_plane_load' in [b.name for b in run_all.discover(str(ROOT / 'benchmarks'))]
     out = tmp_path / 'R.md'
     assert run_all.main(['--only', 'new_thing', '--bench-dir', str(bench),
                          '--out', str(out)]) == 0
