@@ -37,6 +37,12 @@ def _require_nccl():
     return nccl
 
 
+def _local_gpu(intra_rank):
+    """The GPU of this rank: one per rank on its node, wrapping around when a launcher (e.g.
+    ``srun --gpus-per-task=1``) shows each rank only its own GPU(s)."""
+    return intra_rank % backend._gpu.cupy.cuda.runtime.getDeviceCount()
+
+
 def _nccl_dtype(nccl, dtype):
     table = {numpy.dtype(numpy.float16): nccl.NCCL_FLOAT16,
              numpy.dtype(numpy.float32): nccl.NCCL_FLOAT32,
@@ -65,7 +71,7 @@ class PureNcclCommunicator(FlatCommunicator):
         self._nccl = _require_nccl()
         super().__init__(mpi_comm, bucket_bytes, allreduce_grad_dtype, timeout)
         cupy = backend._gpu.cupy
-        self.device = backend.get_device(self.intra_rank)
+        self.device = backend.get_device(_local_gpu(self.intra_rank))
         self.device.use()
         self._check_topology()
         self._groups = self._make_groups()
@@ -185,4 +191,4 @@ class NonCudaAwareCommunicator(FlatCommunicator):
     def __init__(self, mpi_comm, bucket_bytes=None, allreduce_grad_dtype=None, timeout=None):
         backend.check_cuda_available()
         super().__init__(mpi_comm, bucket_bytes, allreduce_grad_dtype, timeout)
-        backend.get_device(self.intra_rank).use()
+        backend.get_device(_local_gpu(self.intra_rank)).use()
