@@ -126,7 +126,6 @@ class Launcher:
                 command_line=command)
         except (OSError, ValueError) as e:
             raise SystemExit('dchain-launch: {}'.format(e))
-        record = self.server.record
         self._log('job {} ({} ranks); control plane at {}; status: dchain status --job {}'
                   .format(job_id, args.n, self.server.address, job_id))
         env = dict(os.environ)

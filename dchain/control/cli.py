@@ -130,7 +130,6 @@ def _client(args, address):
 
 
 def _rpc_error(e):
-    import grpc
     code = e.code() if hasattr(e, 'code') else None
     name = code.name if code is not None else 'ERROR'
     return 'dchain: the control plane answered {}: {}'.format(name, e.details()

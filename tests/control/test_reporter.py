@@ -4,8 +4,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from dchain.control.client import ControlClient
 from dchain.control.v1 import control_pb2 as pb
 
