@@ -46,6 +46,9 @@ def get_device(device_spec):
             return cpu_device
         return _gpu_device(int(device_spec))
     if isinstance(device_spec, str):
+        if device_spec.lstrip('-').isdigit():
+            # Command-line flags arrive as strings: '-1' is the CPU, '0' the first GPU.
+            return get_device(int(device_spec))
         if device_spec == '@numpy':
             return cpu_device
         if device_spec.startswith('@cupy:'):

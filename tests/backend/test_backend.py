@@ -68,3 +68,10 @@ def test_device_contexts_nest():
             pass
         with backend.using_device('@numpy'):
             pass
+
+
+def test_integer_strings_from_command_lines():
+    assert backend.get_device('-1') == backend.cpu_device
+    if not cuda.available:
+        with pytest.raises(backend.GpuUnavailableError):
+            backend.get_device('0')

@@ -14,9 +14,11 @@ def check_unit(unit, what='trigger'):
 class IntervalTrigger:
     """Fires when the iteration count (or epoch count) crosses a multiple of ``period``.
 
-    The decision depends only on the updater's progress (the current and previous epoch
-    detail, or the iteration), so a trainer resumed from a snapshot fires at the same points
-    as an uninterrupted one, and the trigger has no state of its own to save.
+    For epochs it compares the current ``epoch_detail`` with the one it saw at its previous
+    call, so updaters that read several batches per update (truncated BPTT) and iterators
+    without ``previous_epoch_detail`` still fire. On its first call (also right after a resume
+    from a snapshot) it uses the updater's ``previous_epoch_detail`` instead, so a resumed
+    trainer fires at the same points as an uninterrupted one without saving trigger state.
 
     Args:
         period (int or float): the interval; fractional periods are allowed for epochs.
@@ -32,14 +34,19 @@ class IntervalTrigger:
                 period))
         self.period = period
         self.unit = unit
+        self._previous_epoch_detail = None
 
     def __call__(self, trainer):
         updater = trainer.updater
         if self.unit == 'epoch':
-            previous = updater.previous_epoch_detail
+            current = updater.epoch_detail
+            previous = self._previous_epoch_detail
+            if previous is None:
+                previous = getattr(updater, 'previous_epoch_detail', None)
+            self._previous_epoch_detail = current
             if previous is None:
                 return False
-            return previous // self.period != updater.epoch_detail // self.period
+            return previous // self.period != current // self.period
         iteration = updater.iteration
         return iteration > 0 and iteration % self.period == 0
 
