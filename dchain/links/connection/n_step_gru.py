@@ -11,7 +11,7 @@ class NStepGRUBase(NStepRNNBase):
         return f(n_layers, dropout, hx, ws, bs, xs)
 
     def forward(self, hx, xs, **kwargs):
-        """Run over the sequences ``xs`` (sorted by decreasing length) from the states ``hx``
+        """Run over the sequences ``xs`` (any order of lengths) from the states ``hx``
         (None: zeros); returns ``(hy, ys)``."""
         if kwargs:
             raise TypeError('unexpected keyword arguments: {}'.format(', '.join(sorted(kwargs))))

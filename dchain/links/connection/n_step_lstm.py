@@ -11,8 +11,8 @@ class NStepLSTMBase(NStepRNNBase):
         return f(n_layers, dropout, hx, cx, ws, bs, xs)
 
     def forward(self, hx, cx, xs, **kwargs):
-        """Run over the sequences ``xs`` (sorted by decreasing length) from the states
-        ``hx``, ``cx`` (None: zeros); returns ``(hy, cy, ys)``."""
+        """Run over the sequences ``xs`` (any order of lengths) from the states ``hx``, ``cx``
+        (None: zeros); returns ``(hy, cy, ys)`` in the order of ``xs``."""
         if kwargs:
             raise TypeError('unexpected keyword arguments: {}'.format(', '.join(sorted(kwargs))))
         if cx is None:

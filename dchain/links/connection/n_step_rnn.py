@@ -1,9 +1,11 @@
 """Stacked RNN links over variable-length sequences: the shared base and the Elman variants
 (``L.NStepRNNTanh``, ``L.NStepRNNReLU``, ``L.NStepBiRNNTanh``, ``L.NStepBiRNNReLU``)."""
+import numpy
 
 from dchain import initializers
 from dchain import link
 from dchain import variable
+from dchain.functions.array.permutate import permutate
 from dchain.functions.connection.n_step_rnn import n_step_birnn, n_step_rnn
 
 
@@ -74,9 +76,24 @@ class NStepRNNBase(link.ChainList):
         return variable.Variable(self.xp.zeros(shape, dtype=dtype), requires_grad=False)
 
     def _run(self, hx, cx, xs):
+        xs = list(xs)
         if hx is None:
             hx = self.init_hx(xs)
-        return self.rnn(self.n_layers, self.dropout, hx, cx, self.ws, self.bs, list(xs))
+        lengths = [len(x) for x in xs]
+        if all(a >= b for a, b in zip(lengths, lengths[1:])):
+            return self.rnn(self.n_layers, self.dropout, hx, cx, self.ws, self.bs, xs)
+        # The functions need sequences by decreasing length: sort the batch, run, and give the
+        # results back in the caller's order (as Chainer's links do).
+        order = numpy.argsort([-n for n in lengths], kind='stable')
+        inverse = numpy.argsort(order)
+        xs = [xs[i] for i in order]
+        hx = permutate(hx, order, axis=1)
+        if cx is not None:
+            cx = permutate(cx, order, axis=1)
+        outputs = self.rnn(self.n_layers, self.dropout, hx, cx, self.ws, self.bs, xs)
+        states = [permutate(h, inverse, axis=1) for h in outputs[:-1]]
+        ys = outputs[-1]
+        return tuple(states) + ([ys[i] for i in inverse],)
 
     def printable_specs(self):
         yield 'n_layers', self.n_layers
@@ -94,8 +111,8 @@ class _NStepElman(NStepRNNBase):
         return hy, ys
 
     def forward(self, hx, xs, **kwargs):
-        """Run over the sequences ``xs`` (sorted by decreasing length) from the states ``hx``
-        (None: zeros); returns ``(hy, ys)``."""
+        """Run over the sequences ``xs`` (any order of lengths) from the states ``hx``
+        (None: zeros); returns ``(hy, ys)`` in the order of ``xs``."""
         if kwargs:
             raise TypeError('unexpected keyword arguments: {}'.format(', '.join(sorted(kwargs))))
         return self._run(hx, None, xs)

@@ -108,3 +108,27 @@ def test_initial_states_are_used():
 def test_unexpected_kwargs():
     with pytest.raises(TypeError):
         L.NStepLSTM(1, 2, 3, 0.0, use_cudnn=True)
+
+
+@pytest.mark.parametrize('make', [
+    lambda: L.NStepLSTM(1, 3, 4, 0.), lambda: L.NStepBiGRU(2, 3, 4, 0.),
+    lambda: L.NStepRNNTanh(1, 3, 4, 0.)])
+def test_links_accept_any_order_of_lengths(make):
+    numpy.random.seed(0)
+    link = make()
+    rng = numpy.random.RandomState(1)
+    xs = [rng.randn(n, 3).astype(numpy.float32) for n in (2, 5, 3)]
+
+    def run(batch):
+        return link(None, None, batch) if isinstance(link, L.NStepLSTM) else link(None, batch)
+
+    outputs = run(xs)
+    ys = outputs[-1]
+    for x, y in zip(xs, ys):
+        alone = run([x])
+        numpy.testing.assert_allclose(y.array, alone[-1][0].array, rtol=1e-5, atol=1e-6)
+        assert y.shape[0] == x.shape[0]
+        for state, state_alone in zip(outputs[:-1], alone[:-1]):
+            i = [len(v) for v in xs].index(len(x))
+            numpy.testing.assert_allclose(state.array[:, i], state_alone.array[:, 0],
+                                          rtol=1e-5, atol=1e-6)
