@@ -8,8 +8,14 @@ both convolutions forward, their weight-gradient GEMMs, the input-gradient GEMM 
 convolution (the first one's input needs no gradient), and the linear layer's three GEMMs.
 If torch is importable, the same model runs in PyTorch (CPU eager, same thread count).
 
-    python benchmarks/convnet_step.py [--repeat 30]
+    python benchmarks/convnet_step.py [--repeat 30] [--keep-freed-memory]
+
+``--keep-freed-memory`` tells glibc's malloc to keep freed blocks (up to 32 MB each) in the
+heap instead of returning them to the OS, so that the step's fresh multi-megabyte arrays do
+not page-fault on every call (what PyTorch's caching allocator gives it). It applies to the
+whole process: dchain, the floor and torch alike.
 """
+import ctypes
 import argparse
 import os
 import statistics
@@ -131,10 +137,23 @@ def torch_step_ms(x, t, repeat):
     return timings_ms(step, repeat)
 
 
+def keep_freed_memory():
+    """Ask glibc to serve large blocks from the heap and not to trim it (Linux only)."""
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    libc = ctypes.CDLL('libc.so.6')
+    ok = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024)
+    ok &= libc.mallopt(m_trim_threshold, 1024 * 1024 * 1024)
+    return bool(ok)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--repeat', type=int, default=30)
+    parser.add_argument('--keep-freed-memory', action='store_true',
+                        help='keep freed blocks in the malloc heap (no page faults per call)')
     args = parser.parse_args(argv)
+    if args.keep_freed_memory and not keep_freed_memory():
+        print('(mallopt failed: running with the default allocator)')
 
     rng = numpy.random.default_rng(0)
     x = rng.standard_normal((BATCH, 1, 28, 28)).astype(numpy.float32)
@@ -154,7 +173,8 @@ def main(argv=None):
         floor_ms += timings_ms(floor, args.repeat)
     step, gemm = statistics.median(step_ms), statistics.median(floor_ms)
     print('convnet step: batch {} of 1x28x28, conv-relu-pool x2 + linear, forward+backward+'
-          'update, float32'.format(BATCH))
+          'update, float32{}'.format(BATCH, ', freed memory kept in the heap'
+                                     if args.keep_freed_memory else ''))
     print('                 median      best')
     print('  dchain step  {:8.2f}  {:8.2f} ms'.format(step, min(step_ms)))
     print('  GEMM floor   {:8.2f}  {:8.2f} ms'.format(gemm, min(floor_ms)))
