@@ -63,7 +63,7 @@ class JobRecord:
     """
 
     def __init__(self, job_id, name='', world_size=0, out_dir=None, heartbeat_timeout=10.0,
-                 straggler_factor=2.0, persist=True, persist_interval=1.0, command_line=()):
+                 straggler_factor=2.0, persist=True, persist_interval=2.0, command_line=()):
         if not valid_job_id(job_id):
             raise ValueError('a job id is 1 to 128 characters of [A-Za-z0-9._-], got {!r}'
                              .format(job_id))
@@ -83,6 +83,7 @@ class JobRecord:
         self._finished = set()
         self._exited = {}
         self._persist = persist
+        self._persist_lock = threading.Lock()
         self._persist_interval = persist_interval
         self._dirty = False
         self._closed = False
@@ -422,9 +423,14 @@ class JobRecord:
             self._persist_now()
 
     def _persist_now(self):
-        with self._lock:
-            data = job_to_dict(self._snapshot_locked(time.time()))
-            self._dirty = False
+        # One writer at a time, so an older state never replaces a newer one on disk.
+        with self._persist_lock:
+            with self._lock:
+                data = job_to_dict(self._snapshot_locked(time.time()))
+                self._dirty = False
+            self._write(data)
+
+    def _write(self, data):
         for path in self.paths():
             try:
                 _common.atomic_write_json(path, data)

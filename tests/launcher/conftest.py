@@ -2,7 +2,6 @@
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -41,33 +40,3 @@ def launch(tmp_path, monkeypatch):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.communicate(timeout=10)
-
-
-def wait_for(predicate, timeout=30.0, what='condition'):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            value = predicate()
-        except Exception as e:   # the control plane may not be up yet
-            last = e
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError('{} not met within {} s (last error: {!r})'.format(what, timeout, last))
-
-
-def address_of(job_id, timeout=30.0):
-    from dchain.control import _record
-    job = wait_for(lambda: (lambda j: j if j is not None and j.address else None)(
-        _record.load_record(job_id)), timeout, 'job record')
-    return job.address
-
-
-def alive(pid):
-    try:
-        with open('/proc/{}/status'.format(pid)) as f:
-            return not any(line.startswith('State:') and 'Z' in line.split()[1] for line in f)
-    except OSError:
-        return False

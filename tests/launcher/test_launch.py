@@ -8,7 +8,7 @@ import grpc
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from conftest import address_of, alive, wait_for  # noqa: E402
+from launch_helpers import address_of, alive, wait_for  # noqa: E402
 
 from dchain.control import _record  # noqa: E402
 from dchain.control.client import ControlClient  # noqa: E402

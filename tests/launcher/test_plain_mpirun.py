@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from conftest import SCRIPT, address_of, wait_for  # noqa: E402
+from launch_helpers import SCRIPT, address_of, wait_for  # noqa: E402
 
 from dchain.control import _record  # noqa: E402
 from dchain.control.client import ControlClient  # noqa: E402
