@@ -246,8 +246,13 @@ def main():
           'core'.format(*(100 * server_cpu[k][0] / max(1e-9, server_cpu[k][1])
                           for k in ('quiet', 'load'))))
     mean_drop = sum(drops) / len(drops) if drops else float('nan')
-    print('throughput drop with load: {:.2f} % (per phase: {})  (bar < 3 %)'.format(
-        100 * mean_drop, ', '.join('{:.2f} %'.format(100 * d) for d in drops)))
+    median_drop = sorted(drops)[len(drops) // 2] if drops else float('nan')
+    spread = (max(quiet) - min(quiet)) / max(quiet) if quiet else float('nan')
+    print('throughput drop with load: mean {:.2f} %  median {:.2f} % (per phase: {})  '
+          '(bar < 3 %)'.format(100 * mean_drop, 100 * median_drop,
+                               ', '.join('{:.2f} %'.format(100 * d) for d in drops)))
+    print('quiet phases differ by up to {:.1f} % among themselves: a drop below that is '
+          'within the machine\'s noise'.format(100 * spread))
 
 
 if __name__ == '__main__':
