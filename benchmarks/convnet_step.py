@@ -8,14 +8,12 @@ both convolutions forward, their weight-gradient GEMMs, the input-gradient GEMM 
 convolution (the first one's input needs no gradient), and the linear layer's three GEMMs.
 If torch is importable, the same model runs in PyTorch (CPU eager, same thread count).
 
-    python benchmarks/convnet_step.py [--repeat 30] [--keep-freed-memory]
+    python benchmarks/convnet_step.py [--repeat 30]
 
-``--keep-freed-memory`` tells glibc's malloc to keep freed blocks (up to 32 MB each) in the
-heap instead of returning them to the OS, so that the step's fresh multi-megabyte arrays do
-not page-fault on every call (what PyTorch's caching allocator gives it). It applies to the
-whole process: dchain, the floor and torch alike.
+Importing dchain sets its allocator policy (``dchain/_allocator.py``: freed blocks stay in
+the heap, so fresh multi-megabyte arrays do not page-fault every step); it applies to the
+whole process, dchain, the floor and torch alike. ``DCHAIN_KEEP_FREED_MEMORY=0`` turns it off.
 """
-import ctypes
 import argparse
 import os
 import statistics
@@ -137,23 +135,10 @@ def torch_step_ms(x, t, repeat):
     return timings_ms(step, repeat)
 
 
-def keep_freed_memory():
-    """Ask glibc to serve large blocks from the heap and not to trim it (Linux only)."""
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    libc = ctypes.CDLL('libc.so.6')
-    ok = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024)
-    ok &= libc.mallopt(m_trim_threshold, 1024 * 1024 * 1024)
-    return bool(ok)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--repeat', type=int, default=30)
-    parser.add_argument('--keep-freed-memory', action='store_true',
-                        help='keep freed blocks in the malloc heap (no page faults per call)')
     args = parser.parse_args(argv)
-    if args.keep_freed_memory and not keep_freed_memory():
-        print('(mallopt failed: running with the default allocator)')
 
     rng = numpy.random.default_rng(0)
     x = rng.standard_normal((BATCH, 1, 28, 28)).astype(numpy.float32)
@@ -174,7 +159,7 @@ def main(argv=None):
     step, gemm = statistics.median(step_ms), statistics.median(floor_ms)
     print('convnet step: batch {} of 1x28x28, conv-relu-pool x2 + linear, forward+backward+'
           'update, float32{}'.format(BATCH, ', freed memory kept in the heap'
-                                     if args.keep_freed_memory else ''))
+                                     if dchain._allocator.applied else ''))
     print('                 median      best')
     print('  dchain step  {:8.2f}  {:8.2f} ms'.format(step, min(step_ms)))
     print('  GEMM floor   {:8.2f}  {:8.2f} ms'.format(gemm, min(floor_ms)))

@@ -3,6 +3,7 @@
 ``import dchain as chainer`` runs Chainer programs: Variable, FunctionNode, Link/Chain/ChainList,
 ``dchain.functions`` as F, ``dchain.links`` as L, and the rest of Chainer's API.
 """
+from dchain import _allocator  # noqa: F401  (allocator policy, see the module)
 from dchain import backend  # noqa: F401
 from dchain import backends  # noqa: F401
 from dchain.backends import cuda  # noqa: F401
