@@ -110,7 +110,8 @@ def load(address, watchers, rate, seconds, queue):
             errors += 1
         k += 1
     stop.set()
-    queue.put((latencies, errors, sum(received), time.perf_counter() - start))
+    cpu = os.times()
+    queue.put((latencies, errors, sum(received), cpu.user + cpu.system))
     queue.close()
     queue.join_thread()
     os._exit(0)   # the watcher streams need not be torn down politely
@@ -184,7 +185,7 @@ def main():
         phases = max(1, int(round(args.duration / args.phase)))
         ctx = multiprocessing.get_context('spawn')
         windows = []   # (kind, t0, t1)
-        all_latencies, errors, updates = [], 0, 0
+        all_latencies, errors, updates, client_cpu = [], 0, 0, 0.0
         server_cpu = {'quiet': [0.0, 0.0], 'load': [0.0, 0.0]}
         for k in range(phases):
             t0 = time.time()
@@ -199,7 +200,8 @@ def main():
                                                   args.phase, queue))
             t0 = time.time()
             proc.start()
-            lat, err, got, _ = queue.get(timeout=args.phase + 60)
+            lat, err, got, load_cpu = queue.get(timeout=args.phase + 60)
+            client_cpu += load_cpu
             proc.join(10)
             windows.append(('load', t0 + 1.0, time.time()))   # skip connection setup
             server_cpu['load'][0] += _cpu_seconds(launcher.pid) - c0
@@ -245,6 +247,8 @@ def main():
     print('control plane (launcher process) CPU: quiet {:.1f} %  with load {:.1f} % of one '
           'core'.format(*(100 * server_cpu[k][0] / max(1e-9, server_cpu[k][1])
                           for k in ('quiet', 'load'))))
+    print('load generator (clients, nice 10) CPU: {:.1f} % of one core'.format(
+        100 * client_cpu / max(1e-9, phases * args.phase)))
     mean_drop = sum(drops) / len(drops) if drops else float('nan')
     median_drop = sorted(drops)[len(drops) // 2] if drops else float('nan')
     spread = (max(quiet) - min(quiet)) / max(quiet) if quiet else float('nan')
