@@ -77,6 +77,10 @@ class Trainer:
         updater.connect_trainer(self)
         for ext in extensions or ():
             self.extend(ext)
+        # Under dchain-launch (or DCHAIN_CONTROL=1) report to the control plane and obey its
+        # stop/snapshot requests; otherwise this only reads two environment variables.
+        from dchain import control
+        control.maybe_extend(self)
 
     @property
     def is_before_training(self):
