@@ -33,14 +33,51 @@ def _im2col_scratch(x, ksize, stride, pad, dilate, out_size):
                                      out_size, out=conv_nd.workspace(shape, x.dtype, xp))
 
 
+# Column blocks of about this many bytes stay in a core's L2 cache between im2col writing
+# them and the GEMM reading them; one buffer for the whole batch would go through memory.
+_BLOCK_BYTES = 2 * 1024 * 1024
+
+
+def _row_blocks(x, ksize, out_size):
+    """Ranges of the first output axis whose column blocks are about ``_BLOCK_BYTES`` each."""
+    n, c = x.shape[:2]
+    rows = out_size[0]
+    if backend.get_array_module(x) is not numpy or rows <= 1:
+        return [(0, rows)]
+    row_bytes = c * _prod(ksize) * _prod(out_size[1:]) * n * x.dtype.itemsize
+    step = max(1, min(rows, _BLOCK_BYTES // max(row_bytes, 1)))
+    count = -(-rows // step)
+    step = -(-rows // count)  # even blocks
+    return [(r, min(rows, r + step)) for r in range(0, rows, step)]
+
+
+def _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1):
+    """im2col of the output rows ``[r0, r1)`` along the first spatial axis into scratch.
+
+    Starting at output row ``r0`` is the same as padding ``r0 * stride`` less at the top.
+    """
+    pad = (pad[0] - r0 * stride[0],) + tuple(pad[1:])
+    return _im2col_scratch(x, ksize, stride, pad, dilate, (r1 - r0,) + tuple(out_size[1:]))
+
+
 def conv_forward(x, W, b, stride, pad, dilate, groups, out_size):
     """``y = conv(x, W) + b`` on arrays (numpy or cupy); ``y`` is a view of a batch-last buffer."""
+    xp = backend.get_array_module(x)
     n = x.shape[0]
     oc = W.shape[0]
     ksize = W.shape[2:]
-    col = _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
-    col = col.reshape(groups, -1, _prod(out_size) * n)
-    y = _matmul(W.reshape(groups, oc // groups, -1), col)
+    w = W.reshape(groups, oc // groups, -1)
+    blocks = _row_blocks(x, ksize, out_size)
+    if len(blocks) == 1:
+        col = _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
+        y = _matmul(w, col.reshape(groups, -1, _prod(out_size) * n))
+    else:
+        row = _prod(out_size[1:]) * n
+        y = xp.empty((groups, oc // groups, out_size[0] * row), dtype=x.dtype)
+        for r0, r1 in blocks:
+            col = _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1)
+            _matmul(w, col.reshape(groups, -1, (r1 - r0) * row),
+                    out=y[:, :, r0 * row:r1 * row])
     y = y.reshape(oc, -1)
     if b is not None:
         y += b[:, None]
@@ -51,12 +88,19 @@ def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups):
     """Gradient of ``conv(x, W)`` w.r.t. ``W`` given the output gradient ``gy``."""
     n = x.shape[0]
     oc = w_shape[0]
+    ksize = w_shape[2:]
     out_size = gy.shape[2:]
-    m = _prod(out_size) * n
-    col = _im2col_scratch(x, w_shape[2:], stride, pad, dilate, out_size)
-    col = col.reshape(groups, -1, m)
-    gyt = conv_nd.to_batch_last(gy).reshape(groups, oc // groups, m)
-    gW = _matmul(gyt, col.transpose(0, 2, 1))
+    row = _prod(out_size[1:]) * n
+    gyt = conv_nd.to_batch_last(gy).reshape(groups, oc // groups, out_size[0] * row)
+    gW = None
+    for r0, r1 in _row_blocks(x, ksize, out_size):
+        col = _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1)
+        col = col.reshape(groups, -1, (r1 - r0) * row)
+        part = _matmul(gyt[:, :, r0 * row:r1 * row], col.transpose(0, 2, 1))
+        if gW is None:
+            gW = part
+        else:
+            gW += part
     return gW.reshape(w_shape)
 
 

@@ -1,9 +1,11 @@
 """Tests of F.convolution_nd / convolution_1d / convolution_3d against a loop reference."""
+import importlib
 import itertools
 
 import numpy
 import pytest
 
+import dchain
 import dchain.functions as F
 from dchain import gradient_check
 from dchain.utils import type_check
@@ -105,3 +107,42 @@ def test_invalid_type():
     with pytest.raises(ValueError):
         F.convolution_nd(numpy.zeros((1, 2, 5), numpy.float32),
                          numpy.zeros((3, 2, 2), numpy.float32), stride=(1, 1))
+
+
+@pytest.mark.parametrize('x_shape,w_shape,stride,pad,dilate,groups,cover_all', CASES + [
+    ((2, 3, 9, 6), (4, 3, 3, 3), (1, 1), (1, 1), (1, 1), 1, False),
+    ((2, 4, 11, 5), (6, 2, 3, 2), (2, 1), (2, 0), (2, 1), 2, True),
+])
+def test_row_blocks(monkeypatch, x_shape, w_shape, stride, pad, dilate, groups, cover_all):
+    # Large inputs are convolved in blocks of output rows (im2col of each block stays in
+    # cache); force one- or two-row blocks on small inputs and compare with the reference.
+    conv_module = importlib.import_module('dchain.functions.connection.convolution_nd')
+    rng = numpy.random.default_rng(3)
+    x = rng.standard_normal(x_shape)
+    W = rng.standard_normal(w_shape)
+    b = rng.standard_normal(w_shape[0])
+    y0 = F.convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+    gy = rng.standard_normal(y0.shape)
+    row_bytes = (x.itemsize * x_shape[0] * x_shape[1] * int(numpy.prod(w_shape[2:])) *
+                 int(numpy.prod(y0.shape[3:])))
+    for block_bytes in (1, 2 * row_bytes):
+        monkeypatch.setattr(conv_module, '_BLOCK_BYTES', block_bytes)
+        blocks = conv_module._row_blocks(x, w_shape[2:], y0.shape[2:])
+        assert len(blocks) == -(-y0.shape[2] // (1 if block_bytes == 1 else 2))
+        assert blocks[0][0] == 0 and blocks[-1][1] == y0.shape[2]
+        y = F.convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+        numpy.testing.assert_allclose(
+            y.array, reference_conv_nd(x, W, b, stride, pad, dilate, groups, cover_all),
+            rtol=1e-10, atol=1e-10)
+        Wv = dchain.Variable(W)
+        y = F.convolution_nd(x, Wv, None, stride, pad, cover_all, dilate, groups)
+        y.grad = gy
+        y.backward()
+        # Weight gradient: sum over the output of gy times the input window.
+        expected = numpy.zeros_like(W)
+        for idx in itertools.product(*[range(s) for s in W.shape]):
+            e = numpy.zeros_like(W)
+            e[idx] = 1
+            expected[idx] = (reference_conv_nd(x, e, None, stride, pad, dilate, groups,
+                                               cover_all) * gy).sum()
+        numpy.testing.assert_allclose(Wv.grad, expected, rtol=1e-10, atol=1e-10)
