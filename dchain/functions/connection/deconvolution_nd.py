@@ -16,24 +16,52 @@ from dchain.utils import type_check
 
 
 def deconv_forward(x, W, b, stride, pad, dilate, groups, out_size):
-    """``y = deconv(x, W) + b``; ``W`` is ``(c_in, c_out / groups, *k)``."""
+    """``y = deconv(x, W) + b``; ``W`` is ``(c_in, c_out / groups, *k)``.
+
+    Large inputs go in blocks of rows along the first spatial axis: each block's GEMM result
+    is folded into ``y`` while it is still in cache.
+    """
+    xp = backend.get_array_module(x)
     n, ic = x.shape[:2]
     ksize = W.shape[2:]
     ocg = W.shape[1]
     oc = ocg * groups
     in_size = x.shape[2:]
-    m = _prod(in_size) * n
-    xt = conv_nd.to_batch_last(x).reshape(groups, ic // groups, m)
+    row = _prod(in_size[1:]) * n
+    xt = conv_nd.to_batch_last(x).reshape(groups, ic // groups, in_size[0] * row)
     wt = W.reshape(groups, ic // groups, -1).transpose(0, 2, 1)
-    scratch = conv_nd.workspace((groups, wt.shape[1], m), x.dtype,
-                                backend.get_array_module(x))
-    col = _matmul(wt, xt, out=scratch)
-    col = col.reshape((oc,) + tuple(ksize) + tuple(in_size) + (n,))
-    y = conv_nd.col2im_batch_last(col, out_size, stride, pad, dilate)
+    blocks = _deconv_row_blocks(x, wt.shape[1] * groups)
+    y = None
+    if len(blocks) > 1:
+        y = xp.zeros((oc,) + tuple(out_size) + (n,), dtype=x.dtype)
+    for r0, r1 in blocks:
+        m = (r1 - r0) * row
+        scratch = conv_nd.workspace((groups, wt.shape[1], m), x.dtype, xp)
+        col = _matmul(wt, xt[:, :, r0 * row:r1 * row], out=scratch)
+        col = col.reshape((oc,) + tuple(ksize) + (r1 - r0,) + tuple(in_size[1:]) + (n,))
+        # Input row r0 is where a convolution padded r0 * stride less starts.
+        block_pad = (pad[0] - r0 * stride[0],) + tuple(pad[1:])
+        y = conv_nd.col2im_batch_last(col, out_size, stride, block_pad, dilate, out=y)
     if b is not None:
         y2 = y.reshape(oc, -1)
         y2 += b[:, None]
     return conv_nd.from_batch_last(y)
+
+
+# Blocks of GEMM output of about this many bytes stay in a core's L2 cache until folded.
+_BLOCK_BYTES = 2 * 1024 * 1024
+
+
+def _deconv_row_blocks(x, col_rows):
+    """Row ranges of ``x``'s first spatial axis with about ``_BLOCK_BYTES`` of columns each."""
+    rows = x.shape[2]
+    if backend.get_array_module(x) is not numpy or rows <= 1:
+        return [(0, rows)]
+    row_bytes = col_rows * (x.size // (x.shape[1] * rows)) * x.dtype.itemsize
+    step = max(1, min(rows, _BLOCK_BYTES // max(row_bytes, 1)))
+    count = -(-rows // step)
+    step = -(-rows // count)
+    return [(r, min(rows, r + step)) for r in range(0, rows, step)]
 
 
 class DeconvolutionND(function_node.FunctionNode):

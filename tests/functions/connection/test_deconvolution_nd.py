@@ -63,3 +63,27 @@ def test_invalid_type():
     with pytest.raises(type_check.InvalidType):
         F.deconvolution_nd(numpy.zeros((1, 2, 3), numpy.float32),
                            numpy.zeros((3, 2, 2), numpy.float32))
+
+
+@pytest.mark.parametrize('x_shape,w_shape,stride,pad,dilate,groups,outsize', [
+    ((2, 3, 5), (3, 2, 3), (2,), (1,), (1,), 1, None),
+    ((2, 4, 5, 3), (4, 3, 3, 2), (1, 1), (1, 0), (1, 1), 1, None),
+    ((1, 4, 4, 3), (4, 1, 2, 3), (2, 1), (2, 1), (2, 1), 2, (6, 3)),
+    ((1, 2, 3, 2, 3), (2, 2, 2, 2, 2), (2, 1, 2), (0, 1, 1), (1, 2, 1), 2, None),
+])
+def test_row_blocks(monkeypatch, x_shape, w_shape, stride, pad, dilate, groups, outsize):
+    # Large inputs are processed in blocks of rows; one-row blocks must give the same sum.
+    import importlib
+    deconv_module = importlib.import_module('dchain.functions.connection.deconvolution_nd')
+    rng = numpy.random.default_rng(4)
+    x = rng.standard_normal(x_shape)
+    W = rng.standard_normal(w_shape)
+    b = rng.standard_normal(w_shape[1] * groups)
+    whole = F.deconvolution_nd(x, W, b, stride, pad, outsize, dilate, groups).array
+    monkeypatch.setattr(deconv_module, '_BLOCK_BYTES', 1)
+    assert len(deconv_module._deconv_row_blocks(x, 1)) == x_shape[2]
+    blocked = F.deconvolution_nd(x, W, b, stride, pad, outsize, dilate, groups).array
+    numpy.testing.assert_allclose(blocked, whole, rtol=1e-12, atol=1e-12)
+    if len(x_shape) == 3:
+        expected = reference_deconv_1d(x, W, stride[0], pad[0]) + b[:, None]
+        numpy.testing.assert_allclose(blocked, expected, rtol=1e-10)
