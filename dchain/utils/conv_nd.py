@@ -14,6 +14,7 @@ The column buffers of convolutions are scratch space: :func:`workspace` hands ou
 per-thread buffer that grows to the largest one needed and is reused, as cuDNN's workspace
 is. A fresh multi-megabyte array per call costs page faults comparable to the copy itself.
 """
+import functools
 import itertools
 import threading
 
@@ -82,6 +83,41 @@ def _offsets(ksize):
     return itertools.product(*[range(k) for k in ksize])
 
 
+_FULL = slice(None)
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(ksize, in_size, out_size, stride, pad, dilate):
+    """Index tuples of every kernel offset for im2col/col2im (cached per geometry).
+
+    One entry per offset ``kk``: ``(kk, empty, src_index, dst_index, fills)`` where
+    ``src_index`` selects the input pixels the offset reads (on a ``(c, *in, n)`` array),
+    ``dst_index`` where they go in the ``(c, *out, n)`` slab of that offset, ``fills`` the
+    parts of the slab that fall in the padding, and ``empty`` says the whole slab does.
+    Building these slices costs as much Python time as a small copy, so they are reused.
+    """
+    ndim = len(ksize)
+    entries = []
+    for kk in _offsets(ksize):
+        ranges = [_valid_range(kk[i], in_size[i], out_size[i], stride[i], pad[i], dilate[i])
+                  for i in range(ndim)]
+        if any(hi <= lo for lo, hi, _ in ranges):
+            entries.append((kk, True, None, None, ()))
+            continue
+        src_index = (_FULL,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
+                                     for (lo, hi, st), s in zip(ranges, stride))
+        dst_index = (_FULL,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)
+        fills = []
+        for i, (lo, hi, _) in enumerate(ranges):
+            lead = (_FULL,) * (i + 1)
+            if lo > 0:
+                fills.append(lead + (slice(0, lo),))
+            if hi < out_size[i]:
+                fills.append(lead + (slice(hi, None),))
+        entries.append((kk, False, src_index, dst_index, tuple(fills)))
+    return tuple(entries)
+
+
 _scratch = threading.local()
 
 
@@ -124,7 +160,6 @@ def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
     Returns:
         The column array (C-contiguous) in the chosen layout.
     """
-    ndim = len(ksize)
     c = xt.shape[0]
     in_size = xt.shape[1:-1]
     n = xt.shape[-1]
@@ -132,23 +167,16 @@ def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
         tuple(out_size) + (n,)
     col = backend.get_array_module(xt).empty(shape, dtype=xt.dtype) if out is None else \
         out.reshape(shape)
-    full = slice(None)
-    for kk in _offsets(ksize):
-        dst = col[kk] if kernel_first else col[(full,) + kk]
-        ranges = [_valid_range(kk[i], in_size[i], out_size[i], stride[i], pad[i], dilate[i])
-                  for i in range(ndim)]
-        if any(hi <= lo for lo, hi, _ in ranges):
+    for kk, empty, src_index, dst_index, fills in _plan(
+            tuple(ksize), tuple(in_size), tuple(out_size), tuple(stride), tuple(pad),
+            tuple(dilate)):
+        dst = col[kk] if kernel_first else col[(_FULL,) + kk]
+        if empty:
             dst.fill(pval)
             continue
-        src = xt[(full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
-                                 for (lo, hi, st), s in zip(ranges, stride))]
-        dst[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)] = src
-        for i, (lo, hi, _) in enumerate(ranges):
-            lead = (full,) * (i + 1)
-            if lo > 0:
-                dst[lead + (slice(0, lo),)] = pval
-            if hi < out_size[i]:
-                dst[lead + (slice(hi, None),)] = pval
+        dst[dst_index] = xt[src_index]
+        for fill in fills:
+            dst[fill] = pval
     return col
 
 
@@ -181,21 +209,18 @@ def col2im_batch_last(col, in_size, stride, pad, dilate, kernel_first=False, ksi
         ksize = col.shape[1:1 + ndim]
         out_size = col.shape[1 + ndim:-1]
         n = col.shape[-1]
-    full = slice(None)
     taps = []
     first = None
-    for kk in _offsets(ksize):
-        ranges = [_valid_range(kk[i], in_size[i], out_size[i], stride[i], pad[i], dilate[i])
-                  for i in range(ndim)]
-        if any(hi <= lo for lo, hi, _ in ranges):
+    for kk, empty, dst_index, src_index, _ in _plan(
+            tuple(ksize), tuple(in_size), tuple(out_size), tuple(stride), tuple(pad),
+            tuple(dilate)):
+        if empty:
             continue
         if broadcast:
             block = col
         else:
-            block = col[kk] if kernel_first else col[(full,) + kk]
-        src = block[(full,) + tuple(slice(lo, hi) for lo, hi, _ in ranges)]
-        dst_index = (full,) + tuple(slice(st, st + (hi - lo - 1) * s + 1, s)
-                                    for (lo, hi, st), s in zip(ranges, stride))
+            block = col[kk] if kernel_first else col[(_FULL,) + kk]
+        src = block[src_index]
         if first is None and out is None and src.shape[1:-1] == tuple(in_size):
             # This tap covers every pixel (the centre of a stride-1 'same' kernel): it
             # initializes the result, saving a zero fill and one read of it.
