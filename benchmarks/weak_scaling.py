@@ -5,7 +5,10 @@ BLAS thread per rank. The script launches itself under ``mpiexec`` for 1 and N r
 
     python benchmarks/weak_scaling.py [--ranks 2] [--steps 40] [--no-overlap]
 
-and prints samples/s for each and the efficiency ``thr(N) / (N * thr(1))``.
+and prints samples/s for each and the efficiency ``thr(N) / (N * thr(1))``. As a ceiling it
+also runs N independent single-rank jobs at once (no communication at all): on a machine where
+N busy processes cannot each run as fast as one alone (shared cores, memory bandwidth), that
+ceiling is below 100% and no communicator can beat it.
 """
 import argparse
 import os
@@ -51,7 +54,13 @@ def worker(args):
         print('RESULT {:.6f}'.format(max(worst)))
 
 
-def launch(n, args):
+def launch_independent(n, args):
+    """Throughput of n single-rank jobs run at the same time (the hardware's ceiling)."""
+    procs = [_start(1, args) for _ in range(n)]
+    return sum(_result(p, 1) for p in procs)
+
+
+def _start(n, args):
     mpiexec = os.path.join(os.path.dirname(sys.executable), 'mpiexec')
     if not os.path.exists(mpiexec):
         mpiexec = shutil.which('mpiexec')
@@ -60,9 +69,19 @@ def launch(n, args):
            '--steps', str(args.steps), '--communicator', args.communicator]
     if args.no_overlap:
         cmd.append('--no-overlap')
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
+
+
+def _result(proc, n):
+    out, _ = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError('benchmark worker failed with exit code {}'.format(proc.returncode))
     step_time = float(out.split('RESULT')[1].split()[0])
     return 100 * n / step_time
+
+
+def launch(n, args):
+    return _result(_start(n, args), n)
 
 
 def main(argv=None):
@@ -78,11 +97,15 @@ def main(argv=None):
         return 0
     one = launch(1, args)
     many = launch(args.ranks, args)
+    independent = launch_independent(args.ranks, args)
     print('weak scaling: MLP 784-1000-1000-10, per-rank batch 100, {} communicator, '
           'overlap {}'.format(args.communicator, 'off' if args.no_overlap else 'on'))
     print('  1 rank   {:9.1f} samples/s'.format(one))
     print('  {} ranks  {:9.1f} samples/s'.format(args.ranks, many))
-    print('  efficiency {:.1%}'.format(many / (args.ranks * one)))
+    print('  {} independent 1-rank jobs at once {:9.1f} samples/s (ceiling {:.1%})'.format(
+        args.ranks, independent, independent / (args.ranks * one)))
+    print('  efficiency {:.1%}   (of the ceiling: {:.1%})'.format(
+        many / (args.ranks * one), many / independent))
     return 0
 
 
