@@ -16,6 +16,7 @@ is. A fresh multi-megabyte array per call costs page faults comparable to the co
 """
 import functools
 import itertools
+import os
 import threading
 
 import numpy
@@ -116,6 +117,25 @@ def _plan(ksize, in_size, out_size, stride, pad, dilate):
                 fills.append(lead + (slice(hi, None),))
         entries.append((kk, False, src_index, dst_index, tuple(fills)))
     return tuple(entries)
+
+
+@functools.lru_cache(maxsize=None)
+def single_blas_thread():
+    """Whether BLAS runs on one thread (from the environment, read once).
+
+    Blocked im2col + GEMM pays off on one thread. With several, every small GEMM ends with
+    BLAS worker threads spinning while this thread does the next copy; on a loaded machine
+    they take its core, so the convolutions keep one GEMM per call there.
+    """
+    for name in ('OPENBLAS_NUM_THREADS', 'GOTO_NUM_THREADS', 'OMP_NUM_THREADS',
+                 'MKL_NUM_THREADS'):
+        value = os.environ.get(name)
+        if value:
+            try:
+                return int(value.split(',')[0]) == 1
+            except ValueError:
+                continue
+    return os.cpu_count() == 1
 
 
 _scratch = threading.local()

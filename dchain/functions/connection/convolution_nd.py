@@ -42,7 +42,8 @@ def _row_blocks(x, ksize, out_size):
     """Ranges of the first output axis whose column blocks are about ``_BLOCK_BYTES`` each."""
     n, c = x.shape[:2]
     rows = out_size[0]
-    if backend.get_array_module(x) is not numpy or rows <= 1:
+    if (backend.get_array_module(x) is not numpy or rows <= 1 or
+            not conv_nd.single_blas_thread()):
         return [(0, rows)]
     row_bytes = c * _prod(ksize) * _prod(out_size[1:]) * n * x.dtype.itemsize
     step = max(1, min(rows, _BLOCK_BYTES // max(row_bytes, 1)))

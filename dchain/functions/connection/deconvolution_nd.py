@@ -55,7 +55,8 @@ _BLOCK_BYTES = 2 * 1024 * 1024
 def _deconv_row_blocks(x, col_rows):
     """Row ranges of ``x``'s first spatial axis with about ``_BLOCK_BYTES`` of columns each."""
     rows = x.shape[2]
-    if backend.get_array_module(x) is not numpy or rows <= 1:
+    if (backend.get_array_module(x) is not numpy or rows <= 1 or
+            not conv_nd.single_blas_thread()):
         return [(0, rows)]
     row_bytes = col_rows * (x.size // (x.shape[1] * rows)) * x.dtype.itemsize
     step = max(1, min(rows, _BLOCK_BYTES // max(row_bytes, 1)))

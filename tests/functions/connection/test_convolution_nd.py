@@ -8,6 +8,7 @@ import pytest
 import dchain
 import dchain.functions as F
 from dchain import gradient_check
+from dchain.utils import conv_nd
 from dchain.utils import type_check
 
 
@@ -127,6 +128,7 @@ def test_row_blocks(monkeypatch, x_shape, w_shape, stride, pad, dilate, groups, 
                  int(numpy.prod(y0.shape[3:])))
     for block_bytes in (1, 2 * row_bytes):
         monkeypatch.setattr(conv_module, '_BLOCK_BYTES', block_bytes)
+        monkeypatch.setattr(conv_nd, 'single_blas_thread', lambda: True)
         blocks = conv_module._row_blocks(x, w_shape[2:], y0.shape[2:])
         assert len(blocks) == -(-y0.shape[2] // (1 if block_bytes == 1 else 2))
         assert blocks[0][0] == 0 and blocks[-1][1] == y0.shape[2]
