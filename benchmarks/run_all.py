@@ -153,8 +153,8 @@ def parse_control_plane_load(out):
                  r' s against a (\d+)-rank job', out, 'title')
     lat = _find(r'^GetJob calls (\d+)\s+errors (\d+)\s+latency ms: p50 ' + _NUM + r'\s+p90 ' +
                 _NUM + r'\s+p99 ' + _NUM + r'.*?\(bar p99 < ' + _NUM + r'\)', out, 'latency')
-    drop = _find(r'^throughput drop with load: ' + _NUM + r' %.*\(bar < ' + _NUM + r' %\)', out,
-                 'throughput drop')
+    drop = _find(r'^throughput drop with load: mean ' + _NUM + r' %.*\(bar < ' + _NUM +
+                 r' %\)', out, 'throughput drop')
     cpu = re.search(r'CPU: quiet ' + _NUM + r' %\s+with load ' + _NUM + ' %', out)
     calls, errors, p50, _, p99, bar = lat.groups()
     figure = 'GetJob p99 {} ms (p50 {}; {} calls, {} errors)'.format(p99, p50, calls, errors)
