@@ -62,12 +62,15 @@ def test_cuda_module_on_host():
 
 
 def test_device_contexts_nest():
+    from dchain.backend import _device
     device = backend.cpu_device
     with device:
         with device:
-            pass
+            assert len(_device._context_stack(device)) == 2
         with backend.using_device('@numpy'):
-            pass
+            assert len(_device._context_stack(device)) == 2
+        assert len(_device._context_stack(device)) == 1
+    assert _device._context_stack(device) == []
 
 
 def test_integer_strings_from_command_lines():
