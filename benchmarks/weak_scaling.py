@@ -28,7 +28,8 @@ def worker(args):
     import dchain.links as L
     from dchain import optimizers
 
-    comm = mn.create_communicator(args.communicator)
+    kwargs = {'bucket_bytes': int(args.bucket_mb * 2 ** 20)} if args.bucket_mb else {}
+    comm = mn.create_communicator(args.communicator, **kwargs)
     model = dchain.Sequential(L.Linear(784, 1000), F.relu, L.Linear(1000, 1000), F.relu,
                               L.Linear(1000, 10))
     optimizer = mn.create_multi_node_optimizer(
@@ -69,6 +70,8 @@ def _start(n, args):
            '--steps', str(args.steps), '--communicator', args.communicator]
     if args.no_overlap:
         cmd.append('--no-overlap')
+    if args.bucket_mb:
+        cmd += ['--bucket-mb', str(args.bucket_mb)]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
 
 
@@ -90,6 +93,8 @@ def main(argv=None):
     parser.add_argument('--steps', type=int, default=40)
     parser.add_argument('--communicator', default='flat')
     parser.add_argument('--no-overlap', action='store_true')
+    parser.add_argument('--bucket-mb', type=float, default=None,
+                        help='gradient bucket size in MB (default: the communicator\'s)')
     parser.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
