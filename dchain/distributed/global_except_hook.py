@@ -5,6 +5,7 @@ failing rank's traceback once, prefixed with its rank, then calls ``MPI_Abort`` 
 exits non-zero.
 """
 import sys
+import time
 import traceback
 
 _installed = False
@@ -25,6 +26,9 @@ def _hook(exc_type, exc_value, exc_tb):
     sys.stderr.flush()
     sys.stdout.flush()
     if MPI is not None:
+        # Abort makes the launcher kill every rank at once; give it a moment to forward
+        # what this rank just wrote, or the traceback can be lost with the process.
+        time.sleep(0.5)
         MPI.COMM_WORLD.Abort(1)
 
 

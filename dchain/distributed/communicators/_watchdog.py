@@ -97,6 +97,7 @@ class Watchdog:
                                          me, self.comm.Get_size(), e, me,
                                          self.comm.Get_size()))
                     sys.stderr.flush()
+                    time.sleep(0.5)  # let the launcher forward this before the kill
                     self.comm.Abort(1)
 
     def stop(self):
