@@ -39,6 +39,11 @@ class ConvolutionLinkBase(link.Link):
                 self.b = variable.Parameter(initializers._get_initializer(initial_bias),
                                             bias_size)
 
+    def _check_in_channels(self, in_channels):
+        if in_channels % self.groups:
+            raise ValueError('in_channels ({}) must be a multiple of groups ({})'.format(
+                in_channels, self.groups))
+
     def _initialize_params(self, in_channels):
         self.in_channels = in_channels
         self.W.initialize(self._w_shape(in_channels))
@@ -54,10 +59,19 @@ class ConvolutionLinkBase(link.Link):
         yield 'nobias', self.b is None
 
 
-def shortcut(in_channels, out_channels, ksize):
-    """Chainer's ``Conv(out_channels, ksize)`` form: shift the arguments when ksize is None."""
+def shortcut(in_channels, out_channels, ksize, groups=1):
+    """Chainer's ``Conv(out_channels, ksize)`` form: shift the arguments when ksize is None.
+
+    Also checks what every convolution-like link needs: a kernel size, and output channels
+    that split into ``groups``.
+    """
     if ksize is None:
-        return None, in_channels, out_channels
+        in_channels, out_channels, ksize = None, in_channels, out_channels
+    if ksize is None:
+        raise TypeError('ksize is required')
+    if out_channels is not None and out_channels % groups:
+        raise ValueError('out_channels ({}) must be a multiple of groups ({})'.format(
+            out_channels, groups))
     return in_channels, out_channels, ksize
 
 
@@ -66,23 +80,16 @@ class _ConvolutionBase(ConvolutionLinkBase):
 
     def __init__(self, ndim, in_channels, out_channels, ksize, stride, pad, nobias, initialW,
                  initial_bias, cover_all, dilate, groups):
-        in_channels, out_channels, ksize = shortcut(in_channels, out_channels, ksize)
-        if ksize is None:
-            raise TypeError('ksize is required')
+        in_channels, out_channels, ksize = shortcut(in_channels, out_channels, ksize, groups)
         self.stride = stride
         self.pad = pad
         self.cover_all = cover_all
         self.dilate = dilate
-        if out_channels is not None and out_channels % groups:
-            raise ValueError('out_channels ({}) must be a multiple of groups ({})'.format(
-                out_channels, groups))
         super().__init__(ndim, in_channels, out_channels, ksize, nobias, initialW,
                          initial_bias, out_channels, groups)
 
     def _w_shape(self, in_channels):
-        if in_channels % self.groups:
-            raise ValueError('in_channels ({}) must be a multiple of groups ({})'.format(
-                in_channels, self.groups))
+        self._check_in_channels(in_channels)
         return (self.out_channels, in_channels // self.groups) + self.ksize
 
     def forward(self, x):

@@ -8,23 +8,16 @@ class _DeconvolutionBase(ConvolutionLinkBase):
 
     def __init__(self, ndim, in_channels, out_channels, ksize, stride, pad, nobias, outsize,
                  initialW, initial_bias, dilate, groups):
-        in_channels, out_channels, ksize = shortcut(in_channels, out_channels, ksize)
-        if ksize is None:
-            raise TypeError('ksize is required')
+        in_channels, out_channels, ksize = shortcut(in_channels, out_channels, ksize, groups)
         self.stride = stride
         self.pad = pad
         self.outsize = outsize
         self.dilate = dilate
-        if out_channels is not None and out_channels % groups:
-            raise ValueError('out_channels ({}) must be a multiple of groups ({})'.format(
-                out_channels, groups))
         super().__init__(ndim, in_channels, out_channels, ksize, nobias, initialW,
                          initial_bias, out_channels, groups)
 
     def _w_shape(self, in_channels):
-        if in_channels % self.groups:
-            raise ValueError('in_channels ({}) must be a multiple of groups ({})'.format(
-                in_channels, self.groups))
+        self._check_in_channels(in_channels)
         return (in_channels, self.out_channels // self.groups) + self.ksize
 
     def forward(self, x):
