@@ -6,8 +6,9 @@ Run under MPI, one BLAS thread per rank:
 
 Rank 0 prints the median time of ``multi_node_mean_grad`` for the flat (bucketed) and naive
 communicators (packing the gradients included), the floor (one mpi4py ``Allreduce`` of a
-float32 buffer of the same size, in place, on a buffer just written so that its cache state
-matches dchain's freshly packed buckets), and the ratios.
+float32 buffer of the same size, in place), and the ratios. Before each timed call, untimed,
+the input is written afresh: the floor's buffer, and dchain's gradients as backward would just
+have written them, so that every case starts from the same cache state.
 """
 import argparse
 import statistics
@@ -49,17 +50,20 @@ def main(argv=None):
         return reduce_once
 
     source = buf.copy()
+    source_grads = {n: g.copy() for n, g in grads.items()}
 
     def prepare_raw():
-        # Untimed: leave the buffer freshly written, as dchain's own (timed) packing leaves
-        # its buckets, so both reduce data in the same cache state.
         numpy.copyto(buf, source)
+
+    def prepare_grads():
+        for n, g in grads.items():
+            numpy.copyto(g, source_grads[n])
 
     def raw():
         MPI.COMM_WORLD.Allreduce(MPI.IN_PLACE, buf)
 
     cases = {'floor': raw, 'flat': reducer(comms['flat']), 'naive': reducer(comms['naive'])}
-    prepare = {'floor': prepare_raw}
+    prepare = {'floor': prepare_raw, 'flat': prepare_grads, 'naive': prepare_grads}
     for fn in cases.values():
         fn()  # warm-up: buckets are built and the model checked once
     times = {name: [] for name in cases}

@@ -19,12 +19,17 @@ def test_collectives(run_mpi, n, name):
 
 @pytest.mark.parametrize('n', [2, 3])
 @pytest.mark.parametrize('optimizer', ['momentum', 'adam'])
-@pytest.mark.parametrize('communicator', ['flat', 'naive'])
+@pytest.mark.parametrize('communicator', ['flat', 'flat-mpi', 'naive'])
 def test_data_parallel_matches_single_process(run_mpi, n, optimizer, communicator):
-    proc = run_mpi(n, 'equivalence.py', '--optimizer', optimizer,
-                   '--communicator', communicator)
+    args = ['--optimizer', optimizer, '--communicator', communicator.split('-')[0]]
+    if communicator == 'flat-mpi':
+        args.append('--no-shared-memory')
+    proc = run_mpi(n, 'equivalence.py', *args)
     assert 'EQUIVALENT' in proc.stdout, proc.stdout
-    if communicator == 'flat':
+    assert 'replicas_identical=True' in proc.stdout, proc.stdout
+    # All ranks share this machine: flat reduces in node-shared memory unless told not to.
+    assert ('shared_memory=True' in proc.stdout) == (communicator == 'flat'), proc.stdout
+    if communicator == 'flat-mpi':
         # Small buckets: some allreduces must have started during backward.
         overlapped = int(proc.stdout.split('overlapped_buckets=')[1].split()[0])
         assert overlapped > 0
@@ -96,6 +101,8 @@ def test_evaluator_aggregator_checkpoint_consistency_iterators(run_mpi, n):
     assert proc.stdout.count('EXTENSIONS OK') == n
 
 
-def test_float16_gradient_transport(run_mpi):
-    proc = run_mpi(2, 'equivalence.py', '--allreduce-dtype', 'float16')
+@pytest.mark.parametrize('shared_memory', [True, False])
+def test_float16_gradient_transport(run_mpi, shared_memory):
+    args = [] if shared_memory else ['--no-shared-memory']
+    proc = run_mpi(2, 'equivalence.py', '--allreduce-dtype', 'float16', *args)
     assert 'EQUIVALENT' in proc.stdout, proc.stdout

@@ -33,9 +33,13 @@ class GradientBuckets:
         bucket_bytes (int): target size of one bucket.
         comm_dtype: dtype of the buffers (None: each parameter's own dtype; e.g. float16 to
             halve the bytes sent for float32 gradients).
+        shared_storage: None, or a callable taking the buckets' layout, a list of
+            ``(element count, dtype)``, and returning an object whose ``buffers`` hold them
+            (host buffers in node-shared memory); it is kept as :attr:`shared`.
     """
 
-    def __init__(self, named_params, bucket_bytes=DEFAULT_BUCKET_BYTES, comm_dtype=None):
+    def __init__(self, named_params, bucket_bytes=DEFAULT_BUCKET_BYTES, comm_dtype=None,
+                 shared_storage=None):
         self.names = sorted(name for name, _ in named_params)
         self.comm_dtype = None if comm_dtype is None else numpy.dtype(comm_dtype)
         self.buckets = []
@@ -54,18 +58,24 @@ class GradientBuckets:
             current_key = key
         if current:
             groups.append((current_key, current))
-        for (dtype, device), params in groups:
-            total = sum(p.size for p in params)
-            with device:
-                buffer = device.xp.empty(total, dtype=dtype)
+        self.shared = None
+        if shared_storage is not None:
+            self.shared = shared_storage([(sum(p.size for p in params), dtype)
+                                          for (dtype, _), params in groups])
+        for i, ((dtype, device), params) in enumerate(groups):
+            if self.shared is not None:
+                buffer = self.shared.buffers[i]
+            else:
+                with device:
+                    buffer = device.xp.empty(sum(p.size for p in params), dtype=dtype)
             entries = []
             offset = 0
             for p in params:
                 entries.append((p, offset, p.size, p.shape))
                 offset += p.size
             bucket = _Bucket(buffer, entries)
-            for i, p in enumerate(params):
-                self._where[id(p)] = (bucket, i)
+            for j, p in enumerate(params):
+                self._where[id(p)] = (bucket, j)
             self.buckets.append(bucket)
 
     def matches(self, named_params):

@@ -67,9 +67,11 @@ class _NcclGroup:
 class PureNcclCommunicator(FlatCommunicator):
     """Gradient reduction with NCCL all-reduce over every rank."""
 
-    def __init__(self, mpi_comm, bucket_bytes=None, allreduce_grad_dtype=None, timeout=None):
+    def __init__(self, mpi_comm, bucket_bytes=None, allreduce_grad_dtype=None, timeout=None,
+                 shared_memory=True):
         self._nccl = _require_nccl()
-        super().__init__(mpi_comm, bucket_bytes, allreduce_grad_dtype, timeout)
+        super().__init__(mpi_comm, bucket_bytes, allreduce_grad_dtype, timeout,
+                         shared_memory)
         cupy = backend._gpu.cupy
         self.device = backend.get_device(_local_gpu(self.intra_rank))
         self.device.use()
@@ -188,7 +190,9 @@ class TwoDimensionalCommunicator(PureNcclCommunicator):
 class NonCudaAwareCommunicator(FlatCommunicator):
     """The flat MPI path for GPU arrays, staged through host memory (no NCCL needed)."""
 
-    def __init__(self, mpi_comm, bucket_bytes=None, allreduce_grad_dtype=None, timeout=None):
+    def __init__(self, mpi_comm, bucket_bytes=None, allreduce_grad_dtype=None, timeout=None,
+                 shared_memory=True):
         backend.check_cuda_available()
-        super().__init__(mpi_comm, bucket_bytes, allreduce_grad_dtype, timeout)
+        super().__init__(mpi_comm, bucket_bytes, allreduce_grad_dtype, timeout,
+                         shared_memory)
         backend.get_device(_local_gpu(self.intra_rank)).use()

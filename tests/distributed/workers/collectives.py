@@ -11,6 +11,41 @@ def check(condition, what):
         raise AssertionError(what)
 
 
+def check_mean_grad(comm):
+    """Gradient means over buckets of mixed dtypes, including parameters smaller than a rank's
+    slice, in node-shared memory and (flat only) through MPI."""
+    import dchain
+    r, n = comm.rank, comm.size
+    shapes = {'a': ((3,), numpy.float32), 'b': ((40, 7), numpy.float32),
+              'c': ((5,), numpy.float64), 'd': ((1,), numpy.float32)}
+    model = dchain.Link()
+    with model.init_scope():
+        for name, (shape, dtype) in shapes.items():
+            setattr(model, name, dchain.Parameter(numpy.zeros(shape, dtype)))
+
+    def grad(name, rank):
+        shape, dtype = shapes[name]
+        return (numpy.arange(numpy.prod(shape)).reshape(shape) * (rank + 1) + 0.5).astype(dtype)
+
+    modes = [True, False] if hasattr(comm, 'shared_memory') else [None]
+    for shared_memory in modes:
+        if shared_memory is not None:
+            comm.set_config('shared_memory', shared_memory)
+        for _ in range(2):   # the second round reuses the buckets
+            for name in shapes:
+                getattr(model, name).grad = grad(name, r)
+            comm.multi_node_mean_grad(model)
+            for name in shapes:
+                expected = sum(grad(name, k).astype(numpy.float64) for k in range(n)) / n
+                got = getattr(model, name).grad
+                check(got.dtype == shapes[name][1] and numpy.allclose(got, expected),
+                      'multi_node_mean_grad of {} (shared_memory={})'.format(
+                          name, shared_memory))
+        if shared_memory is not None:
+            check((comm._buckets.shared is not None) == (shared_memory and comm.size > 1),
+                  'buckets in shared memory only when asked')
+
+
 def main():
     name = sys.argv[1] if len(sys.argv) > 1 else 'flat'
     comm = mn.create_communicator(name)
@@ -55,6 +90,8 @@ def main():
     gathered = comm.gather_obj(r * 2)
     check(gathered == [2 * k for k in range(n)] if r == 0 else gathered is None, 'gather_obj')
     comm.barrier()
+
+    check_mean_grad(comm)
 
     sub = comm.split(r % 2, r)
     check(sub.size == len([k for k in range(n) if k % 2 == r % 2]), 'split size')

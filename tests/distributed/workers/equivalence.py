@@ -42,9 +42,11 @@ def main():
     parser.add_argument('--steps', type=int, default=5)
     parser.add_argument('--double-buffering', action='store_true')
     parser.add_argument('--allreduce-dtype', default=None)
+    parser.add_argument('--no-shared-memory', action='store_true')
     args = parser.parse_args()
 
-    kwargs = {} if args.communicator == 'naive' else {'bucket_bytes': args.bucket_bytes}
+    kwargs = {} if args.communicator == 'naive' else {
+        'bucket_bytes': args.bucket_bytes, 'shared_memory': not args.no_shared_memory}
     if args.allreduce_dtype:
         kwargs['allreduce_grad_dtype'] = numpy.dtype(args.allreduce_dtype)
     comm = mn.create_communicator(args.communicator, **kwargs)
@@ -69,6 +71,8 @@ def main():
     params = {name: p.array for name, p in model.namedparams()}
     gathered = comm.gather_obj(params)
     overlapped = comm.gather_obj(optimizer.overlapped_buckets)
+    buckets = getattr(comm, '_buckets', None)
+    in_shared_memory = comm.gather_obj(buckets is not None and buckets.shared is not None)
     if comm.rank != 0:
         return 0
 
@@ -100,8 +104,12 @@ def main():
     # float16 transport rounds each gradient to 11 significant bits.
     tolerance = 1e-5 if not args.allreduce_dtype else 2e-3
     status = 'EQUIVALENT' if worst < tolerance else 'DIFFERENT'
-    print('{} worst={:.3g} ranks={} comm={} opt={} overlapped_buckets={}'.format(
-        status, worst, P, args.communicator, args.optimizer, min(overlapped)))
+    # Every replica must hold bitwise the same parameters, not merely close ones.
+    identical = all(numpy.array_equal(rank_params[name], gathered[0][name])
+                    for rank_params in gathered for name in rank_params)
+    print('{} worst={:.3g} ranks={} comm={} opt={} overlapped_buckets={} shared_memory={} '
+          'replicas_identical={}'.format(status, worst, P, args.communicator, args.optimizer,
+                                         min(overlapped), all(in_shared_memory), identical))
     return 0 if status == 'EQUIVALENT' else 1
 
 

@@ -1,0 +1,127 @@
+"""Gradient buckets in node-shared memory, reduced by the ranks of a node together.
+
+MPI moves an in-node Allreduce through its own shared cells: every byte is copied into a cell,
+out of it, and again for the allgather half, and the copies progress only inside MPI calls.
+Here each rank's buckets live in its own segment of an MPI-3 shared window that every rank of
+the node can read and write, so a reduction is one pass over memory:
+
+1. barrier: every rank of the node has packed its gradients into its segment;
+2. local rank ``r`` sums slice ``r`` of each bucket over all segments (across nodes, that
+   slice is then all-reduced among the ranks holding the same local rank), and writes the sum
+   into slice ``r`` of every segment;
+3. barrier: every segment holds the whole result.
+
+Ranks touch disjoint slices between the barriers, so no locks are needed, and a slice is
+summed by one rank only, so every replica receives bitwise the same gradients.
+"""
+import numpy
+
+_ALIGN_BYTES = 64    # segment offsets: one cache line
+_SLICE_ALIGN = 16    # slice boundaries in elements, so ranks never share a cache line
+
+
+class SharedBuckets:
+    """Shared-window storage for a list of flat buckets and their collective reduction.
+
+    Args:
+        comm: the :class:`FlatCommunicator` whose node (``intra_mpi_comm``) shares memory.
+        layout (list of (int, numpy.dtype)): element count and dtype of each bucket.
+
+    Attributes:
+        buffers (list of numpy.ndarray): this rank's bucket buffers (views into its segment).
+    """
+
+    def __init__(self, comm, layout):
+        MPI = comm._MPI
+        self._comm = comm
+        self._MPI = MPI
+        intra = comm.intra_mpi_comm
+        self._intra = intra
+        offsets, total = [], 0
+        for count, dtype in layout:
+            total = -(-total // _ALIGN_BYTES) * _ALIGN_BYTES
+            offsets.append(total)
+            total += count * numpy.dtype(dtype).itemsize
+        # Collective over the node: each rank allocates its own segment, placed by MPI in
+        # memory all of them map.
+        self.window = MPI.Win.Allocate_shared(max(total, 1), 1, comm=intra)
+        self.window.Lock_all(MPI.MODE_NOCHECK)
+        n_local = intra.Get_size()
+        me = intra.Get_rank()
+        segments = [numpy.frombuffer(self.window.Shared_query(k)[0], numpy.uint8)
+                    for k in range(n_local)]
+        self._views = []     # per bucket: its buffer in every rank's segment
+        self._slices = []    # per bucket: (lo, hi) of the slice this rank sums
+        for (count, dtype), offset in zip(layout, offsets):
+            dtype = numpy.dtype(dtype)
+            nbytes = count * dtype.itemsize
+            self._views.append([s[offset:offset + nbytes].view(dtype) for s in segments])
+            bounds = [min(count, count * k // n_local // _SLICE_ALIGN * _SLICE_ALIGN)
+                      for k in range(n_local)] + [count]
+            self._slices.append((bounds[me], bounds[me + 1]))
+        self._me = me
+        self.buffers = [views[me] for views in self._views]
+        group = intra.Get_group()
+        self._peers = [r for r in group.Translate_ranks(list(range(n_local)),
+                                                        comm.mpi_comm.Get_group())
+                       if r != comm.rank]
+        group.Free()
+
+    def reduce(self):
+        """Sum every bucket over all ranks, in place in every rank's buffers (collective)."""
+        self._barrier('gradient reduction in shared memory (packing)')
+        inter = self._comm.inter_mpi_comm if self._comm.inter_size > 1 else None
+        for views, (lo, hi) in zip(self._views, self._slices):
+            if lo == hi:
+                continue
+            mine = views[self._me][lo:hi]
+            for k, view in enumerate(views):
+                if k != self._me:
+                    numpy.add(mine, view[lo:hi], out=mine)
+            if inter is not None:
+                self._allreduce_between_nodes(inter, mine)
+            for k, view in enumerate(views):
+                if k != self._me:
+                    view[lo:hi] = mine
+        self._barrier('gradient reduction in shared memory (summing)')
+
+    def _barrier(self, what):
+        # The window's memory is only synchronized at these points: flush this rank's stores
+        # before the barrier, and see the others' after it.
+        self.window.Sync()
+        watchdog = self._comm._watchdog
+        if watchdog.can_guard_blocking_calls:
+            watchdog.blocking(self._intra.Barrier, what, self._peers)
+        else:
+            watchdog.wait([self._intra.Ibarrier()], what, self._peers)
+        self.window.Sync()
+
+    def _allreduce_between_nodes(self, inter, array):
+        from dchain.distributed.communicators.mpi_communicator_base import _buffer, _mpi_sum_op
+        MPI = self._MPI
+        what = 'gradient allreduce between nodes of {:.1f} MB'.format(array.nbytes / 1e6)
+        args = (MPI.IN_PLACE, _buffer(MPI, array))
+        op = _mpi_sum_op(MPI, array.dtype)
+        watchdog = self._comm._watchdog
+        if watchdog.can_guard_blocking_calls:
+            watchdog.blocking(lambda: inter.Allreduce(*args, op=op), what)
+        else:
+            watchdog.wait([inter.Iallreduce(*args, op=op)], what)
+
+    def free(self):
+        """Release the window (collective over the node)."""
+        if self.window is not None:
+            self.buffers = self._views = None
+            self.window.Unlock_all()
+            self.window.Free()
+            self.window = None
+
+
+def usable(comm):
+    """Whether ``comm``'s ranks can reduce through shared memory (collective: call on all).
+
+    Needs several ranks on a node and, when there are several nodes, the same number of ranks
+    on each (slices are all-reduced among the ranks with the same local rank).
+    """
+    sizes = comm.allgather_obj(comm.intra_size)
+    return min(sizes) > 1 and min(sizes) == max(sizes)
