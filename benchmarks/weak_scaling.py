@@ -4,6 +4,7 @@ MLP 784-1000-1000-10, per-rank batch 100, MomentumSGD through the multi-node opt
 BLAS thread per rank. The script launches itself under ``mpiexec`` for 1 and N ranks:
 
     python benchmarks/weak_scaling.py [--ranks 2] [--steps 40] [--no-overlap]
+                                      [--no-shard-update] [--bucket-mb N]
 
 and prints samples/s for each and the efficiency ``thr(N) / (N * thr(1))``. As a ceiling it
 also runs N independent single-rank jobs at once (no communication at all): on a machine where
@@ -33,7 +34,8 @@ def worker(args):
     model = dchain.Sequential(L.Linear(784, 1000), F.relu, L.Linear(1000, 1000), F.relu,
                               L.Linear(1000, 10))
     optimizer = mn.create_multi_node_optimizer(
-        optimizers.MomentumSGD(lr=0.01), comm, overlap=not args.no_overlap)
+        optimizers.MomentumSGD(lr=0.01), comm, overlap=not args.no_overlap,
+        shard_update=not args.no_shard_update)
     optimizer.setup(model)
     rng = numpy.random.RandomState(comm.rank)
     x = rng.rand(100, 784).astype(numpy.float32)
@@ -70,6 +72,8 @@ def _start(n, args):
            '--steps', str(args.steps), '--communicator', args.communicator]
     if args.no_overlap:
         cmd.append('--no-overlap')
+    if args.no_shard_update:
+        cmd.append('--no-shard-update')
     if args.bucket_mb:
         cmd += ['--bucket-mb', str(args.bucket_mb)]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
@@ -93,6 +97,8 @@ def main(argv=None):
     parser.add_argument('--steps', type=int, default=40)
     parser.add_argument('--communicator', default='flat')
     parser.add_argument('--no-overlap', action='store_true')
+    parser.add_argument('--no-shard-update', action='store_true',
+                        help='every rank runs the whole optimizer update')
     parser.add_argument('--bucket-mb', type=float, default=None,
                         help='gradient bucket size in MB (default: the communicator\'s)')
     parser.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)

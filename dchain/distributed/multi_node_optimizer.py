@@ -5,22 +5,27 @@ parameters are broadcast from rank 0 (so replicas start equal without losing an 
 parameters initialized lazily are broadcast the moment they are initialized. During backward,
 each gradient is packed into its bucket as soon as it is final and a full bucket's allreduce
 starts at once, while backward goes on; ``update`` waits for the rest and applies the update.
+When the communicator reduces in node-shared memory, the ranks of a node also share the update
+itself: each updates the parameters it owns (see ``_sharded_update``).
 """
 import atexit
 
 from dchain import _backprop
+from dchain.distributed import _sharded_update
 
 
 class _MultiNodeOptimizer:
     """Wraps an optimizer; unknown attributes are the wrapped optimizer's."""
 
     def __init__(self, actual_optimizer, communicator, zero_fill=True, double_buffering=False,
-                 overlap=True):
+                 overlap=True, shard_update=True):
         d = self.__dict__
         d['actual_optimizer'] = actual_optimizer
         d['communicator'] = communicator
         d['zero_fill'] = zero_fill
         d['double_buffering'] = double_buffering
+        d['shard_update'] = shard_update
+        d['_sharded'] = None          # ShardedUpdate in use, or None
         supports_buckets = hasattr(communicator, 'buckets_for')
         if double_buffering and not supports_buckets:
             raise ValueError('double_buffering needs a bucketed communicator (flat, pure_nccl, '
@@ -107,16 +112,35 @@ class _MultiNodeOptimizer:
         if self.double_buffering:
             if not self._reduce_double_buffered(target):
                 return  # first step: gradients are in flight, nothing to apply yet
+            self.actual_optimizer.update(None)
         else:
-            self._reduce(target)
+            self._apply(target, self._reduce(target))
+
+    def _apply(self, target, buckets):
+        """Run the wrapped optimizer's update, sharded over the node's ranks when possible."""
+        sharded = self._sharded
+        if sharded is not None and (sharded.buckets is not buckets or
+                                    not sharded.matches(target)):
+            # The parameters changed: back to private states, and an ordinary update that
+            # gives any new parameter its state before sharding again.
+            sharded.release()
+            sharded = self.__dict__['_sharded'] = None
+        if sharded is not None:
+            sharded.update()
+            return
         self.actual_optimizer.update(None)
+        if self.shard_update and _sharded_update.eligible(self.actual_optimizer, buckets):
+            sharded = _sharded_update.ShardedUpdate(self.communicator, self.actual_optimizer)
+            sharded.buckets = buckets
+            self.__dict__['_sharded'] = sharded
 
     def _reduce(self, target):
+        """Average the gradients; returns the buckets used (None without buckets)."""
         comm = self.communicator
         buckets = self._buckets
         if not hasattr(comm, 'buckets_for') or comm.size == 1:
             comm.multi_node_mean_grad(target, self.zero_fill)
-            return
+            return None
         if buckets is None:
             order = comm.bcast_obj(list(self._ready_order) if comm.rank == 0 else None)
             self._ready_order.clear()
@@ -135,6 +159,7 @@ class _MultiNodeOptimizer:
         current.reset()
         self.__dict__['_buckets'] = current if self._overlap else None
         self.__dict__['_stale'] = False
+        return current
 
     def _reduce_double_buffered(self, target):
         from dchain.distributed.communicators import _bucketing
@@ -167,15 +192,19 @@ class _MultiNodeOptimizer:
                 self.communicator.wait_all(buckets, zero_fill=False)
 
     def close(self):
-        """Finish in-flight reductions and remove the gradient hooks from the parameters."""
+        """Finish in-flight reductions, give the optimizer back private states, and remove the
+        gradient hooks from the parameters (collective: call on every rank)."""
         self._drain()
+        if self._sharded is not None:
+            self._sharded.release()
+            self.__dict__['_sharded'] = None
         for param in self._hooked:
             _backprop.remove_grad_ready_hook(param, self._on_grad_ready)
         self.__dict__['_hooked'] = []
 
 
 def create_multi_node_optimizer(actual_optimizer, communicator, double_buffering=False,
-                                zero_fill=True, overlap=True):
+                                zero_fill=True, overlap=True, shard_update=True):
     """Wrap ``actual_optimizer`` so that it averages gradients over ``communicator``.
 
     Args:
@@ -187,6 +216,11 @@ def create_multi_node_optimizer(actual_optimizer, communicator, double_buffering
             gradient, so every rank reduces the same buffers.
         overlap (bool): start each bucket's allreduce during backward as soon as its gradients
             are final (bucketed communicators only).
+        shard_update (bool): when the communicator reduces gradients in node-shared memory
+            (``flat`` with several ranks per node), let each rank of a node update only its
+            share of the parameters and keep one copy of the optimizer state per node, in
+            shared memory. Results are the same as without it; it starts after the first
+            update. Not used with double buffering, float16 master copies, or GPU arrays.
     """
     return _MultiNodeOptimizer(actual_optimizer, communicator, zero_fill, double_buffering,
-                               overlap)
+                               overlap, shard_update)

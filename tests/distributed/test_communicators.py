@@ -27,8 +27,10 @@ def test_data_parallel_matches_single_process(run_mpi, n, optimizer, communicato
     proc = run_mpi(n, 'equivalence.py', *args)
     assert 'EQUIVALENT' in proc.stdout, proc.stdout
     assert 'replicas_identical=True' in proc.stdout, proc.stdout
-    # All ranks share this machine: flat reduces in node-shared memory unless told not to.
+    # All ranks share this machine: flat reduces in node-shared memory unless told not to,
+    # and then the ranks share the update too.
     assert ('shared_memory=True' in proc.stdout) == (communicator == 'flat'), proc.stdout
+    assert ('sharded_update=True' in proc.stdout) == (communicator == 'flat'), proc.stdout
     if communicator == 'flat-mpi':
         # Small buckets: some allreduces must have started during backward.
         overlapped = int(proc.stdout.split('overlapped_buckets=')[1].split()[0])
@@ -106,3 +108,9 @@ def test_float16_gradient_transport(run_mpi, shared_memory):
     args = [] if shared_memory else ['--no-shared-memory']
     proc = run_mpi(2, 'equivalence.py', '--allreduce-dtype', 'float16', *args)
     assert 'EQUIVALENT' in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize('n', [2, 3])
+def test_sharded_update_follows_layout_changes(run_mpi, n):
+    proc = run_mpi(n, 'sharded_update.py')
+    assert proc.stdout.count('SHARDED UPDATE OK') == n, proc.stdout

@@ -36,12 +36,7 @@ class SharedBuckets:
         self._comm = comm
         self._MPI = MPI
         intra = comm.intra_mpi_comm
-        self._intra = intra
-        offsets, total = [], 0
-        for count, dtype in layout:
-            total = -(-total // _ALIGN_BYTES) * _ALIGN_BYTES
-            offsets.append(total)
-            total += count * numpy.dtype(dtype).itemsize
+        offsets, total = layout_offsets(layout)
         # Collective over the node: each rank allocates its own segment, placed by MPI in
         # memory all of them map.
         self.window = MPI.Win.Allocate_shared(max(total, 1), 1, comm=intra)
@@ -61,11 +56,6 @@ class SharedBuckets:
             self._slices.append((bounds[me], bounds[me + 1]))
         self._me = me
         self.buffers = [views[me] for views in self._views]
-        group = intra.Get_group()
-        self._peers = [r for r in group.Translate_ranks(list(range(n_local)),
-                                                        comm.mpi_comm.Get_group())
-                       if r != comm.rank]
-        group.Free()
 
     def reduce(self):
         """Sum every bucket over all ranks, in place in every rank's buffers (collective)."""
@@ -86,15 +76,7 @@ class SharedBuckets:
         self._barrier('gradient reduction in shared memory (summing)')
 
     def _barrier(self, what):
-        # The window's memory is only synchronized at these points: flush this rank's stores
-        # before the barrier, and see the others' after it.
-        self.window.Sync()
-        watchdog = self._comm._watchdog
-        if watchdog.can_guard_blocking_calls:
-            watchdog.blocking(self._intra.Barrier, what, self._peers)
-        else:
-            watchdog.wait([self._intra.Ibarrier()], what, self._peers)
-        self.window.Sync()
+        node_barrier(self._comm, (self.window,), what)
 
     def _allreduce_between_nodes(self, inter, array):
         from dchain.distributed.communicators.mpi_communicator_base import _buffer, _mpi_sum_op
@@ -115,6 +97,39 @@ class SharedBuckets:
             self.window.Unlock_all()
             self.window.Free()
             self.window = None
+
+
+def layout_offsets(layout):
+    """Byte offsets (cache-line aligned) of arrays laid out as ``[(count, dtype)]``, and the
+    total size."""
+    offsets, total = [], 0
+    for count, dtype in layout:
+        total = -(-total // _ALIGN_BYTES) * _ALIGN_BYTES
+        offsets.append(total)
+        total += count * numpy.dtype(dtype).itemsize
+    return offsets, total
+
+
+def node_barrier(comm, windows, what):
+    """Barrier of ``comm``'s node, under the watchdog, that also synchronizes the memory of
+    the shared ``windows``: this rank's stores are flushed before it, the others' seen after."""
+    for window in windows:
+        window.Sync()
+    intra = comm.intra_mpi_comm
+    peers = getattr(comm, '_node_peers', None)
+    if peers is None:
+        group, world = intra.Get_group(), comm.mpi_comm.Get_group()
+        peers = comm._node_peers = [r for r in group.Translate_ranks(
+            list(range(intra.Get_size())), world) if r != comm.rank]
+        group.Free()
+        world.Free()
+    watchdog = comm._watchdog
+    if watchdog.can_guard_blocking_calls:
+        watchdog.blocking(intra.Barrier, what, peers)
+    else:
+        watchdog.wait([intra.Ibarrier()], what, peers)
+    for window in windows:
+        window.Sync()
 
 
 def usable(comm):

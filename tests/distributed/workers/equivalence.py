@@ -1,5 +1,6 @@
 """k steps on P ranks at batch B/P must match one process at batch B (run under mpiexec)."""
 import argparse
+import io
 import sys
 
 import numpy
@@ -9,6 +10,7 @@ import dchain.distributed as mn
 import dchain.functions as F
 import dchain.links as L
 from dchain import optimizers
+from dchain.serializers import DictionarySerializer, load_npz, save_npz
 
 
 class MLP(dchain.Chain):
@@ -32,6 +34,27 @@ def make_optimizer(name):
 
 def loss_fn(model, x, t):
     return F.softmax_cross_entropy(model(x), t)
+
+
+def serialized(optimizer):
+    """The optimizer's state as a dict of copies (t as arrays too)."""
+    target = DictionarySerializer()
+    optimizer.serialize(target)
+    return {key: numpy.array(value, copy=True) for key, value in target.target.items()}
+
+
+def snapshot(model, optimizer):
+    out = io.BytesIO()
+    save_npz(out, model)
+    model_bytes = out.getvalue()
+    out = io.BytesIO()
+    save_npz(out, optimizer)
+    return model_bytes, out.getvalue()
+
+
+def restore(saved, model, optimizer):
+    load_npz(io.BytesIO(saved[0]), model)
+    load_npz(io.BytesIO(saved[1]), optimizer)
 
 
 def main():
@@ -63,16 +86,38 @@ def main():
                                                double_buffering=args.double_buffering)
     optimizer.setup(model)
     share = B // P
-    for step in range(args.steps):
-        lo = comm.rank * share
-        x, t = xs[step, lo:lo + share], ts[step, lo:lo + share]
-        optimizer.update(loss_fn, model, x, t)
+    lo = comm.rank * share
 
-    params = {name: p.array for name, p in model.namedparams()}
-    gathered = comm.gather_obj(params)
+    def train(steps):
+        for step in steps:
+            optimizer.update(loss_fn, model, xs[step, lo:lo + share], ts[step, lo:lo + share])
+
+    first, rest = range(args.steps - 2), range(args.steps - 2, args.steps)
+    train(first)
+    # Every rank's optimizer state must be the whole, current state (a snapshot may come from
+    # any rank), even where the ranks shared the update.
+    states = comm.gather_obj(serialized(optimizer))
+    sharded = comm.gather_obj(getattr(optimizer, '_sharded', None) is not None)
+    saved = comm.bcast_obj(snapshot(model, optimizer) if comm.rank == 0 else None)
+    train(rest)
+    params = {name: p.array.copy() for name, p in model.namedparams()}
     overlapped = comm.gather_obj(optimizer.overlapped_buckets)
     buckets = getattr(comm, '_buckets', None)
     in_shared_memory = comm.gather_obj(buckets is not None and buckets.shared is not None)
+
+    # Resume from rank 0's snapshot in a fresh model and optimizer on every rank.
+    numpy.random.seed(comm.rank + 7)
+    model = MLP()
+    model(xs[0, :1])  # initialize l1 before loading
+    optimizer = mn.create_multi_node_optimizer(make_optimizer(args.optimizer), comm,
+                                               double_buffering=args.double_buffering)
+    optimizer.setup(model)
+    restore(saved, model, optimizer)
+    if not args.double_buffering:  # (its snapshot misses the gradients in flight)
+        train(rest)
+    resumed = {name: p.array.copy() for name, p in model.namedparams()}
+    gathered = comm.gather_obj(params)
+    gathered_resumed = comm.gather_obj(resumed)
     if comm.rank != 0:
         return 0
 
@@ -83,6 +128,8 @@ def main():
     ref_opt.setup(ref)
     previous = None
     for step in range(args.steps):
+        if step == rest[0]:
+            ref_states = serialized(ref_opt)
         if not args.double_buffering:
             ref_opt.update(loss_fn, ref, xs[step], ts[step])
             continue
@@ -97,10 +144,17 @@ def main():
             ref_opt.update()
         previous = current
     worst = 0.0
-    for rank_params in gathered:
+    for rank_params in gathered + (gathered_resumed if not args.double_buffering else []):
         for name, p in ref.namedparams():
             diff = float(numpy.max(numpy.abs(rank_params[name] - p.array)))
             worst = max(worst, diff)
+    if not args.double_buffering:
+        for rank_states in states:
+            if sorted(rank_states) != sorted(ref_states):
+                raise AssertionError('optimizer state keys differ: {} vs {}'.format(
+                    sorted(rank_states), sorted(ref_states)))
+            for key, value in ref_states.items():
+                worst = max(worst, float(numpy.max(numpy.abs(rank_states[key] - value))))
     # float16 transport rounds each gradient to 11 significant bits.
     tolerance = 1e-5 if not args.allreduce_dtype else 2e-3
     status = 'EQUIVALENT' if worst < tolerance else 'DIFFERENT'
@@ -108,8 +162,9 @@ def main():
     identical = all(numpy.array_equal(rank_params[name], gathered[0][name])
                     for rank_params in gathered for name in rank_params)
     print('{} worst={:.3g} ranks={} comm={} opt={} overlapped_buckets={} shared_memory={} '
-          'replicas_identical={}'.format(status, worst, P, args.communicator, args.optimizer,
-                                         min(overlapped), all(in_shared_memory), identical))
+          'sharded_update={} replicas_identical={}'.format(
+              status, worst, P, args.communicator, args.optimizer, min(overlapped),
+              all(in_shared_memory), all(sharded), identical))
     return 0 if status == 'EQUIVALENT' else 1
 
 

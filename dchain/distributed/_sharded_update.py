@@ -1,0 +1,194 @@
+"""Sharded optimizer update for the ranks of one node (ZeRO stage 1, inside the node).
+
+After the gradients are averaged every replica would run the same update on the same values,
+and on a CPU node that update is limited by memory bandwidth all replicas share. Instead each
+rank of a node updates only the parameters it owns (about ``1 / intra_size`` of the elements),
+in place in node-shared memory, and after a barrier copies the others' into its own arrays; a
+second barrier keeps an owner from changing a parameter (in code of its own between steps)
+while the others still copy it. Each rank thus keeps its own replica: code may change one
+rank's parameters and the replica consistency check still sees it.
+
+The optimizer's state arrays live once per node, in shared memory, updated by the parameter's
+owner; every rank, in particular the one that writes snapshots, sees all of them current.
+Update rules of parameters a rank does not own still count their steps (``t``), so a
+snapshot from any rank resumes exactly. Loading a snapshot writes the same values into the
+shared arrays from every rank, before any rank can update again (updates only follow the
+gradient reduction, which waits for every rank).
+
+Sharding starts after one ordinary update of a parameter layout, which creates every state
+array in the same way on every rank, and stops (states copied back to private memory) when
+the layout changes.
+"""
+import numpy
+
+from dchain.distributed.communicators import _shared_memory
+
+
+class ShardedUpdate:
+    """Owner-only updates of ``optimizer.target``'s parameters over the node's ranks.
+
+    Construct on every rank of the node at the same point (it allocates shared windows), after
+    an ordinary update; use :func:`eligible` first.
+
+    Args:
+        comm: a flat communicator whose buckets are in shared memory.
+        optimizer: the wrapped (actual) optimizer.
+    """
+
+    def __init__(self, comm, optimizer):
+        self._comm = comm
+        self._optimizer = optimizer
+        self.params = _updated_params(optimizer.target)
+        self._enabled = _enabled_flags(self.params)
+        intra = comm.intra_mpi_comm
+        me, n_local = intra.Get_rank(), intra.Get_size()
+        # Largest first onto the least loaded rank: balanced element counts.
+        load = [0] * n_local
+        owner = {}
+        for i in sorted(range(len(self.params)), key=lambda i: -self.params[i].size):
+            rank = load.index(min(load))
+            owner[i] = rank
+            load[rank] += self.params[i].size
+        self.owned = [owner[i] == me for i in range(len(self.params))]
+
+        state_entries = []          # (param index, key, array)
+        for i, p in enumerate(self.params):
+            state = p.update_rule.state
+            for key in sorted(state or ()):
+                state_entries.append((i, key, state[key]))
+        arrays = [p.array for p in self.params] + [a for _, _, a in state_entries]
+        self._window, views = _node_window(comm, [(a.size, a.dtype) for a in arrays])
+        views = [v.reshape(a.shape) for v, a in zip(views, arrays)]
+        self._shared_params = views[:len(self.params)]
+        self._states = []           # (rule, key, shared view, owned)
+        for (i, key, _), view in zip(state_entries, views[len(self.params):]):
+            self._states.append((self.params[i].update_rule, key, view, self.owned[i]))
+        # The states are equal on every rank: each contributes those it owns.
+        for rule, key, view, own in self._states:
+            if own:
+                numpy.copyto(view, rule.state[key])
+        self._barrier('sharing the optimizer state')
+        self._share_states()
+
+    def matches(self, target):
+        """Whether this sharding was laid out for ``target``'s current parameters."""
+        params = _updated_params(target)
+        return len(params) == len(self.params) and \
+            all(p is q for p, q in zip(params, self.params)) and \
+            _enabled_flags(self.params) == self._enabled
+
+    def update(self):
+        """Run the optimizer's update on the owned parameters, then copy the others'."""
+        skipped = [p for p, own in zip(self.params, self.owned) if not own]
+        for param in skipped:
+            param.update = _CountOnly(param)   # shadows Parameter.update for this step
+        try:
+            self._optimizer.update(None)
+        finally:
+            for param in skipped:
+                del param.__dict__['update']
+        self._share_states()
+        for param, own, shared in zip(self.params, self.owned, self._shared_params):
+            if own and param.array is not shared:
+                numpy.copyto(shared, param.array)
+                param.array = shared
+        self._barrier('gathering updated parameters')
+        for param, own, shared in zip(self.params, self.owned, self._shared_params):
+            if not own:
+                numpy.copyto(param.array, shared)
+        self._barrier('gathered updated parameters')
+
+    def _share_states(self):
+        # An update rule may replace a state array rather than update it in place, and loading
+        # a snapshot into a rule can give it fresh ones: keep every rule on the node's copy.
+        for rule, key, view, owned in self._states:
+            state = rule._state
+            if state is None:
+                state = rule._state = {}
+            current = state.get(key)
+            if current is view:
+                continue
+            if owned and current is not None:
+                numpy.copyto(view, current)
+            state[key] = view
+
+    def release(self):
+        """Give parameters and rules private arrays again and free the shared memory
+        (collective over the node)."""
+        for param, shared in zip(self.params, self._shared_params):
+            if param.array is shared:
+                param.array = shared.copy()
+        for rule, key, view, _ in self._states:
+            if rule._state is not None and rule._state.get(key) is view:
+                rule._state[key] = view.copy()
+        self._barrier('releasing the shared optimizer state')
+        self._window.Unlock_all()
+        self._window.Free()
+        self._window = None
+        self._states = self._shared_params = []
+
+    def _barrier(self, what):
+        _shared_memory.node_barrier(self._comm, (self._window,), what)
+
+
+class _CountOnly:
+    """Stands in for ``Parameter.update`` of a parameter another rank updates: the rule still
+    counts the step it would have taken."""
+
+    def __init__(self, param):
+        self.param = param
+
+    def __call__(self):
+        param = self.param
+        rule = param.update_rule
+        if rule is not None and rule.enabled and param.array is not None and \
+                param.grad is not None:
+            rule.t += 1
+
+
+def _updated_params(target):
+    """Initialized parameters that have an update rule (added before the optimizer's setup),
+    in name order."""
+    return [p for _, p in sorted(target.namedparams(include_uninit=False))
+            if p.update_rule is not None]
+
+
+def _enabled_flags(params):
+    return tuple(p.update_rule.enabled for p in params)
+
+
+def eligible(optimizer, buckets):
+    """Whether the update of ``optimizer`` can be sharded (same answer on every rank)."""
+    if buckets is None or buckets.shared is None:
+        return False
+    params = _updated_params(optimizer.target)
+    if not params:
+        return False
+    for p in params:
+        rule = p.update_rule
+        if not isinstance(p.array, numpy.ndarray):
+            return False
+        # A float32 master copy of a float16 parameter is private to the rule.
+        if rule._use_fp32_update:
+            return False
+        if rule.enabled and rule.state is None:
+            return False
+        for value in (rule.state or {}).values():
+            if not isinstance(value, numpy.ndarray):
+                return False
+    return True
+
+
+def _node_window(comm, layout):
+    """One node-wide copy of arrays laid out as ``[(count, dtype)]``; returns the window and
+    views of it (collective over the node)."""
+    MPI = comm._MPI
+    intra = comm.intra_mpi_comm
+    offsets, total = _shared_memory.layout_offsets(layout)
+    size = max(total, 1) if intra.Get_rank() == 0 else 0
+    window = MPI.Win.Allocate_shared(size, 1, comm=intra)
+    window.Lock_all(MPI.MODE_NOCHECK)
+    memory = numpy.frombuffer(window.Shared_query(0)[0], numpy.uint8)
+    views = [memory[o:o + count * numpy.dtype(dtype).itemsize].view(dtype)
+             for (count, dtype), o in zip(layout, offsets)]
+    return window, views

@@ -1,0 +1,76 @@
+"""Sharded updates across layout changes, frozen parameters and close() (run under mpiexec)."""
+import sys
+
+import numpy
+
+import dchain
+import dchain.distributed as mn
+import dchain.functions as F
+import dchain.links as L
+from dchain import optimizers
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+
+
+def main():
+    comm = mn.create_communicator('flat')
+    model = dchain.Sequential(L.Linear(6, 8), F.tanh, L.Linear(8, 3))
+    optimizer = mn.create_multi_node_optimizer(optimizers.Adam(alpha=0.01), comm)
+    optimizer.setup(model)
+    rng = numpy.random.RandomState(comm.rank)
+
+    def step():
+        x = rng.randn(4, 6).astype(numpy.float32)
+        t = rng.randint(0, 3, 4).astype(numpy.int32)
+        optimizer.update(lambda: F.softmax_cross_entropy(model(x), t))
+
+    def replicas_identical():
+        mine = {n: p.array.copy() for n, p in model.namedparams()}
+        return all(all(numpy.array_equal(other[n], mine[n]) for n in mine)
+                   for other in comm.allgather_obj(mine))
+
+    def steps_counted():
+        return all(p.update_rule.t == optimizer.t for p in model.params()
+                   if p.update_rule.enabled)
+
+    for _ in range(3):
+        step()
+    first = optimizer._sharded
+    check(first is not None, 'the update is sharded after the first step')
+    check(replicas_identical() and steps_counted(), 'sharded steps')
+
+    # Freezing a layer changes the layout: sharding is rebuilt, the frozen layer stays put.
+    frozen = model[2].W.array.copy()
+    model[2].disable_update()
+    step()
+    step()
+    check(optimizer._sharded is not None and optimizer._sharded is not first,
+          'sharding rebuilt after disable_update')
+    check(numpy.array_equal(model[2].W.array, frozen), 'a frozen layer is not updated')
+    check(replicas_identical(), 'replicas after freezing')
+    model[2].enable_update()
+
+    # A parameter appears (new buckets): sharding is released and built again.
+    before = optimizer._sharded
+    model.append(L.Linear(3, 3))
+    comm.bcast_data(model)
+    for _ in range(3):
+        step()
+    check(optimizer._sharded is not None and optimizer._sharded is not before,
+          'sharding rebuilt for new parameters')
+    check(replicas_identical(), 'replicas after a new layer')
+
+    # close() gives every rank private arrays back; training goes on unsharded.
+    optimizer.close()
+    check(optimizer._sharded is None, 'close releases the sharding')
+    step()
+    check(replicas_identical(), 'replicas after close')
+    print('SHARDED UPDATE OK rank', comm.rank)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
