@@ -2,6 +2,8 @@
 import importlib.util
 import os
 
+import numpy
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -14,6 +16,7 @@ def _load(name):
 
 
 def test_parallel_updater_example(tmp_path):
+    numpy.random.seed(0)  # initial weights and shuffling: a fixed run, not a lucky one
     accuracy = _load('train_mnist_data_parallel').main(
         ['--epoch', '8', '--out', str(tmp_path), '--devices', '@numpy', '-1'])
     assert accuracy > 0.85
@@ -21,6 +24,7 @@ def test_parallel_updater_example(tmp_path):
 
 
 def test_copy_model_parallel_example(tmp_path):
+    numpy.random.seed(0)
     accuracy = _load('train_mnist_model_parallel').main(
         ['--epoch', '3', '--out', str(tmp_path)])
     assert accuracy > 0.9
