@@ -3,13 +3,15 @@
 MLP 784-1000-1000-10, per-rank batch 100, MomentumSGD through the multi-node optimizer, one
 BLAS thread per rank. The script launches itself under ``mpiexec`` for 1 and N ranks:
 
-    python benchmarks/weak_scaling.py [--ranks 2] [--steps 40] [--no-overlap]
+    python benchmarks/weak_scaling.py [--ranks 2] [--steps 60] [--repeat 3] [--no-overlap]
                                       [--no-shard-update] [--bucket-mb N]
 
 and prints samples/s for each and the efficiency ``thr(N) / (N * thr(1))``. As a ceiling it
 also runs N independent single-rank jobs at once (no communication at all): on a machine where
 N busy processes cannot each run as fast as one alone (shared cores, memory bandwidth), that
-ceiling is below 100% and no communicator can beat it.
+ceiling is below 100% and no communicator can beat it. The three runs are repeated
+``--repeat`` times, interleaved so that drifting machine load affects them alike, and the
+medians are reported.
 """
 import argparse
 import os
@@ -94,7 +96,9 @@ def launch(n, args):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--ranks', type=int, default=2)
-    parser.add_argument('--steps', type=int, default=40)
+    parser.add_argument('--steps', type=int, default=60)
+    parser.add_argument('--repeat', type=int, default=3,
+                        help='interleaved repetitions of the three runs (medians reported)')
     parser.add_argument('--communicator', default='flat')
     parser.add_argument('--no-overlap', action='store_true')
     parser.add_argument('--no-shard-update', action='store_true',
@@ -106,11 +110,16 @@ def main(argv=None):
     if args.worker:
         worker(args)
         return 0
-    one = launch(1, args)
-    many = launch(args.ranks, args)
-    independent = launch_independent(args.ranks, args)
+    runs = {'one': [], 'many': [], 'independent': []}
+    for _ in range(args.repeat):
+        runs['one'].append(launch(1, args))
+        runs['many'].append(launch(args.ranks, args))
+        runs['independent'].append(launch_independent(args.ranks, args))
+    one, many, independent = (statistics.median(runs[k]) for k in ('one', 'many', 'independent'))
     print('weak scaling: MLP 784-1000-1000-10, per-rank batch 100, {} communicator, '
-          'overlap {}'.format(args.communicator, 'off' if args.no_overlap else 'on'))
+          'overlap {}, sharded update {}, median of {}'.format(
+              args.communicator, 'off' if args.no_overlap else 'on',
+              'off' if args.no_shard_update else 'on', args.repeat))
     print('  1 rank   {:9.1f} samples/s'.format(one))
     print('  {} ranks  {:9.1f} samples/s'.format(args.ranks, many))
     print('  {} independent 1-rank jobs at once {:9.1f} samples/s (ceiling {:.1%})'.format(
