@@ -157,10 +157,21 @@ def _enabled_flags(params):
     return tuple(p.update_rule.enabled for p in params)
 
 
-def eligible(optimizer, buckets):
-    """Whether the update of ``optimizer`` can be sharded (same answer on every rank)."""
+def eligible(comm, optimizer, buckets):
+    """Whether the update of ``optimizer`` can be sharded (collective: the same answer on
+    every rank)."""
     if buckets is None or buckets.shared is None:
         return False
+    wanted = _shardable(optimizer)
+    nbytes = 0
+    if wanted:
+        for p in _updated_params(optimizer.target):
+            state = p.update_rule.state or {}
+            nbytes += p.array.nbytes + sum(a.nbytes for a in state.values())
+    return _shared_memory.fits(comm, nbytes, 'the sharded optimizer update', wanted)
+
+
+def _shardable(optimizer):
     params = _updated_params(optimizer.target)
     if not params:
         return False

@@ -129,7 +129,8 @@ class _MultiNodeOptimizer:
             sharded.update()
             return
         self.actual_optimizer.update(None)
-        if self.shard_update and _sharded_update.eligible(self.actual_optimizer, buckets):
+        if self.shard_update and _sharded_update.eligible(
+                self.communicator, self.actual_optimizer, buckets):
             sharded = _sharded_update.ShardedUpdate(self.communicator, self.actual_optimizer)
             sharded.buckets = buckets
             self.__dict__['_sharded'] = sharded

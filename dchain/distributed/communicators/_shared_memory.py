@@ -140,3 +140,41 @@ def usable(comm):
     """
     sizes = comm.allgather_obj(comm.intra_size)
     return min(sizes) > 1 and min(sizes) == max(sizes)
+
+
+# Where MPI implementations back shared windows on Linux (a tmpfs).
+SHM_DIRECTORY = '/dev/shm'
+
+
+def fits(comm, nbytes, what, wanted=True):
+    """Whether every rank wants shared memory for ``what`` and every node has room for
+    ``nbytes`` more of it (collective: one exchange, whatever each rank's answer).
+
+    Shared windows live in a tmpfs, which containers often keep small (Docker's default
+    ``/dev/shm`` is 64 MB); a window larger than its free space would be killed by SIGBUS on
+    first touch. When some node lacks room, rank 0 warns and the caller keeps to MPI.
+    """
+    import os
+    import warnings
+    try:
+        stat = os.statvfs(SHM_DIRECTORY)
+        free = stat.f_bavail * stat.f_frsize
+    except OSError:
+        free = None  # not Linux-like: MPI places the window elsewhere
+    # Keep a margin for MPI's own buffers in the same file system.
+    room = free is None or free >= nbytes + 64 * 2 ** 20
+    answers = comm.allgather_obj((bool(wanted), room))
+    if not all(w for w, _ in answers):
+        return False
+    if all(r for _, r in answers):
+        return True
+    if comm.rank == 0:
+        warnings.warn(
+            '{} needs {:.0f} MB of shared memory per node, but {} on rank(s) {} has less '
+            'free: falling back to MPI for it (slower). Give the job more shared memory, e.g. '
+            'docker run --shm-size=1g, or an emptyDir with medium: Memory mounted at '
+            '/dev/shm on Kubernetes.'.format(
+                what, nbytes / 1e6, SHM_DIRECTORY,
+                ', '.join(str(r) for r, (_, ok) in enumerate(answers) if not ok)),
+            RuntimeWarning, stacklevel=3)
+    return False

@@ -100,8 +100,12 @@ class FlatCommunicator(MpiCommunicatorBase):
             return False
         if self._shared_memory_usable is None:
             self._shared_memory_usable = _shared_memory.usable(self)
-        return self._shared_memory_usable and all(
-            p.device.xp is numpy for _, p in named)
+        if not self._shared_memory_usable or not all(p.device.xp is numpy for _, p in named):
+            return False
+        itemsize = None if self.allreduce_grad_dtype is None else \
+            numpy.dtype(self.allreduce_grad_dtype).itemsize
+        nbytes = sum(p.size * (itemsize or p.dtype.itemsize) for _, p in named)
+        return _shared_memory.fits(self, nbytes * self.intra_size, 'gradient reduction')
 
     def start_ready_buckets(self, buckets):
         """Start, in bucket order, every complete bucket not started yet."""

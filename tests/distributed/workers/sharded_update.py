@@ -1,5 +1,7 @@
 """Sharded updates across layout changes, frozen parameters and close() (run under mpiexec)."""
+import os
 import sys
+import warnings
 
 import numpy
 
@@ -35,6 +37,22 @@ def main():
     def steps_counted():
         return all(p.update_rule.t == optimizer.t for p in model.params()
                    if p.update_rule.enabled)
+
+    # A node whose /dev/shm is nearly full: every rank keeps to MPI, and rank 0 says why.
+    real_statvfs = os.statvfs
+    if comm.rank == comm.size - 1:
+        os.statvfs = lambda path: os.statvfs_result((4096, 4096, 100, 10, 10, 0, 0, 0, 0, 255))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        step()
+    os.statvfs = real_statvfs
+    check(comm._buckets.shared is None and optimizer._sharded is None,
+          'no shared memory without room')
+    if comm.rank == 0:
+        check(any('rank(s) {}'.format(comm.size - 1) in str(w.message) for w in caught),
+              'the lack of shared memory is reported: {}'.format([str(w.message)
+                                                                  for w in caught]))
+    comm.set_config('shared_memory', True)  # lay the buckets out again, now with room
 
     for _ in range(3):
         step()
