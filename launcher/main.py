@@ -43,14 +43,6 @@ def find_mpiexec(explicit=None):
         sys.executable, MPI_HINT))
 
 
-def _term_with_parent():
-    try:
-        import ctypes
-        ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
 def _is_open_mpi(mpiexec):
     try:
         out = subprocess.run([mpiexec, '--version'], capture_output=True, text=True,
@@ -145,14 +137,15 @@ class Launcher:
                 if var in env:
                     cmd += ['-x', var]
         cmd += [sys.executable, '-m', 'launcher._rank', '--'] + command
+        # mpiexec gets SIGTERM if the launcher dies without cleaning up (SIGKILL), and takes
+        # the ranks down with it.
+        cmd = [sys.executable, '-m', 'launcher._parent_death', 'SIGTERM', str(os.getpid()),
+               '--'] + cmd
         previous = signal.signal(signal.SIGINT, self._on_sigint)
         previous_term = signal.signal(signal.SIGTERM, self._on_sigterm)
         try:
-            # mpiexec gets SIGTERM if the launcher dies without cleaning up (SIGKILL), and
-            # takes the ranks down with it.
             self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
-                                         start_new_session=True,
-                                         preexec_fn=_term_with_parent)
+                                         start_new_session=True)
             code = self._supervise()
         finally:
             signal.signal(signal.SIGINT, previous)

@@ -6,7 +6,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, 'train_tiny.py')
 
 
-def wait_for(predicate, timeout=30.0, what='condition'):
+def wait_for(predicate, timeout=30.0, what='condition', proc=None):
+    """Poll ``predicate`` until it returns something true. With ``proc`` (the launcher), fail
+    at once if it exits first, showing what it printed."""
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:
@@ -17,6 +19,12 @@ def wait_for(predicate, timeout=30.0, what='condition'):
             value = None
         if value:
             return value
+        if proc is not None and proc.poll() is not None:
+            stdout, stderr = proc.communicate()
+            raise AssertionError('{} not met: the launcher exited with code {} (last error: '
+                                 '{!r})\nstdout:\n{}\nstderr:\n{}'.format(
+                                     what, proc.returncode, last, stdout[-3000:],
+                                     stderr[-3000:]))
         time.sleep(0.05)
     raise AssertionError('{} not met within {} s (last error: {!r})'.format(what, timeout, last))
 

@@ -32,7 +32,7 @@ def test_launch_status_watch_stop_and_resume(launch, tmp_path):
     proc = launch('e2e-1')
     client = ControlClient(address_of('e2e-1'))
     try:
-        first = wait_for(lambda: _running_with_both_ranks(client, 3), 60, 'RUNNING')
+        first = wait_for(lambda: _running_with_both_ranks(client, 3), 60, 'RUNNING', proc)
         assert first.world_size == 2 and [w.rank for w in first.workers] == [0, 1]
         assert len({w.pid for w in first.workers}) == 2
         later = wait_for(lambda: _running_with_both_ranks(client, first.iteration + 5), 30,
@@ -79,7 +79,7 @@ def _job_now(client, job_id):
 def test_sigkill_of_one_rank_fails_the_job_and_stops_the_rest(launch):
     proc = launch('kill-1')
     with ControlClient(address_of('kill-1')) as client:
-        job = wait_for(lambda: _running_with_both_ranks(client, 2), 60, 'RUNNING')
+        job = wait_for(lambda: _running_with_both_ranks(client, 2), 60, 'RUNNING', proc)
         pids = [p for w in job.workers for p in (w.pid, w.wrapper_pid)]
         victim = {w.rank: w.pid for w in job.workers}[1]
         os.kill(victim, signal.SIGKILL)
@@ -109,7 +109,7 @@ def test_a_rank_raising_fails_the_job_with_its_traceback(launch):
 def test_a_rank_that_stops_reporting_is_flagged_silent(launch):
     proc = launch('silent-1', extra=['--heartbeat-timeout', '1'])
     with ControlClient(address_of('silent-1')) as client:
-        job = wait_for(lambda: _running_with_both_ranks(client, 2), 60, 'RUNNING')
+        job = wait_for(lambda: _running_with_both_ranks(client, 2), 60, 'RUNNING', proc)
         victim = {w.rank: w.pid for w in job.workers}[1]
         os.kill(victim, signal.SIGSTOP)
         try:
@@ -127,7 +127,7 @@ def test_a_rank_that_stops_reporting_is_flagged_silent(launch):
 def test_ctrl_c_stops_gracefully(launch):
     proc = launch('int-1')
     with ControlClient(address_of('int-1')) as client:
-        wait_for(lambda: _running_with_both_ranks(client, 2), 60, 'RUNNING')
+        wait_for(lambda: _running_with_both_ranks(client, 2), 60, 'RUNNING', proc)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr[-2000:]
