@@ -121,6 +121,21 @@ class GradientBuckets:
             if id(param) not in bucket.packed:
                 self.pack(param, scale)
 
+    def release(self):
+        """Stop using these buffers: gradients that are views of shared storage get copies of
+        their own, then the storage is freed (collective over the node then). Afterwards the
+        object holds no buckets, so nothing packs into it any more."""
+        if self.shared is not None:
+            for bucket in self.buckets:
+                for param, _, _, _ in bucket.entries:
+                    grad = param.grad
+                    if grad is not None and numpy.may_share_memory(grad, bucket.buffer):
+                        param.grad_var = _grad_variable(grad.copy())
+            self.shared.free()
+        self.buckets = []
+        self._where = {}
+        self.names = None
+
     def unpack(self, bucket, zero_fill):
         """Point each gradient at its reduced slot (cast back if the buffer dtype differs)."""
         for param, offset, size, shape in bucket.entries:

@@ -14,6 +14,9 @@ the node can read and write, so a reduction is one pass over memory:
 Ranks touch disjoint slices between the barriers, so no locks are needed, and a slice is
 summed by one rank only, so every replica receives bitwise the same gradients.
 """
+import os
+import warnings
+
 import numpy
 
 _ALIGN_BYTES = 64    # segment offsets: one cache line
@@ -154,8 +157,6 @@ def fits(comm, nbytes, what, wanted=True):
     ``/dev/shm`` is 64 MB); a window larger than its free space would be killed by SIGBUS on
     first touch. When some node lacks room, rank 0 warns and the caller keeps to MPI.
     """
-    import os
-    import warnings
     try:
         stat = os.statvfs(SHM_DIRECTORY)
         free = stat.f_bavail * stat.f_frsize

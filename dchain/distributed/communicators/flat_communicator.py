@@ -69,8 +69,8 @@ class FlatCommunicator(MpiCommunicatorBase):
     def _drop_buckets(self):
         # Collective when the buckets are in shared memory: like every layout change, it
         # happens on all ranks at the same point of the program.
-        if self._buckets is not None and self._buckets.shared is not None:
-            self._buckets.shared.free()
+        if self._buckets is not None:
+            self._buckets.release()
         self._buckets = None
 
     # ------------------------------------------------------------------ buckets

@@ -81,6 +81,18 @@ def main():
           'sharding rebuilt for new parameters')
     check(replicas_identical(), 'replicas after a new layer')
 
+    # New buckets while the gradients still point into the old shared ones: the gradients
+    # keep their values (copies), and the next step lays everything out again.
+    grads = {n: p.grad.copy() for n, p in model.namedparams() if p.grad is not None}
+    comm.set_config('bucket_bytes', 256)
+    check(all(numpy.array_equal(p.grad, grads[n]) for n, p in model.namedparams()
+              if n in grads), 'gradients survive the buckets being freed')
+    step()
+    step()
+    check(comm._buckets.shared is not None and len(comm._buckets.buckets) > 1,
+          'small shared buckets after set_config')
+    check(replicas_identical(), 'replicas after new buckets')
+
     # close() gives every rank private arrays back; training goes on unsharded.
     optimizer.close()
     check(optimizer._sharded is None, 'close releases the sharding')
