@@ -38,6 +38,14 @@ def test_data_parallel_matches_single_process(run_mpi, n, optimizer, communicato
 
 
 @pytest.mark.parametrize('n', [2, 3])
+def test_optimizer_hooks_see_averaged_gradients(run_mpi, n):
+    # Gradient clipping takes the norm of every gradient, weight decay changes each one: with
+    # the update shared between ranks both must act exactly as in one process.
+    proc = run_mpi(n, 'equivalence.py', '--optimizer', 'adam', '--hooks')
+    assert 'EQUIVALENT' in proc.stdout and 'sharded_update=True' in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize('n', [2, 3])
 def test_double_buffering_applies_previous_gradients(run_mpi, n):
     proc = run_mpi(n, 'equivalence.py', '--double-buffering', '--optimizer', 'adam')
     assert 'EQUIVALENT' in proc.stdout, proc.stdout

@@ -32,6 +32,12 @@ def make_optimizer(name):
     return optimizers.Adam(alpha=0.01)
 
 
+def add_hooks(optimizer):
+    """Hooks that read every gradient (a global norm) and change them per parameter."""
+    optimizer.add_hook(dchain.optimizer_hooks.WeightDecay(1e-2))
+    optimizer.add_hook(dchain.optimizer_hooks.GradientClipping(0.05))
+
+
 def loss_fn(model, x, t):
     return F.softmax_cross_entropy(model(x), t)
 
@@ -66,6 +72,8 @@ def main():
     parser.add_argument('--double-buffering', action='store_true')
     parser.add_argument('--allreduce-dtype', default=None)
     parser.add_argument('--no-shared-memory', action='store_true')
+    parser.add_argument('--hooks', action='store_true',
+                        help='weight decay and gradient clipping on every optimizer')
     args = parser.parse_args()
 
     kwargs = {} if args.communicator == 'naive' else {
@@ -85,6 +93,8 @@ def main():
     optimizer = mn.create_multi_node_optimizer(make_optimizer(args.optimizer), comm,
                                                double_buffering=args.double_buffering)
     optimizer.setup(model)
+    if args.hooks:
+        add_hooks(optimizer)
     share = B // P
     lo = comm.rank * share
 
@@ -112,6 +122,8 @@ def main():
     optimizer = mn.create_multi_node_optimizer(make_optimizer(args.optimizer), comm,
                                                double_buffering=args.double_buffering)
     optimizer.setup(model)
+    if args.hooks:
+        add_hooks(optimizer)
     restore(saved, model, optimizer)
     if not args.double_buffering:  # (its snapshot misses the gradients in flight)
         train(rest)
@@ -126,6 +138,8 @@ def main():
     ref = MLP()
     ref_opt = make_optimizer(args.optimizer)
     ref_opt.setup(ref)
+    if args.hooks:
+        add_hooks(ref_opt)
     previous = None
     for step in range(args.steps):
         if step == rest[0]:
