@@ -33,9 +33,11 @@ class ShardedUpdate:
     Args:
         comm: a flat communicator whose buckets are in shared memory.
         optimizer: the wrapped (actual) optimizer.
+        buckets: the gradient buckets this sharding belongs to (a new layout ends it).
     """
 
-    def __init__(self, comm, optimizer):
+    def __init__(self, comm, optimizer, buckets):
+        self.buckets = buckets
         self._comm = comm
         self._optimizer = optimizer
         self.params = _updated_params(optimizer.target)

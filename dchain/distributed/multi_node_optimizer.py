@@ -131,9 +131,8 @@ class _MultiNodeOptimizer:
         self.actual_optimizer.update(None)
         if self.shard_update and _sharded_update.eligible(
                 self.communicator, self.actual_optimizer, buckets):
-            sharded = _sharded_update.ShardedUpdate(self.communicator, self.actual_optimizer)
-            sharded.buckets = buckets
-            self.__dict__['_sharded'] = sharded
+            self.__dict__['_sharded'] = _sharded_update.ShardedUpdate(
+                self.communicator, self.actual_optimizer, buckets)
 
     def _reduce(self, target):
         """Average the gradients; returns the buckets used (None without buckets)."""
