@@ -56,6 +56,48 @@ def remove_grad_ready_hook(variable, hook):
             del _grad_ready_hooks[variable._node]
 
 
+# Leaf node -> array that backward() may compute the leaf's gradient into directly, instead of
+# a fresh array (the distributed reducer points these at its bucket slots, saving the copy that
+# packing would make). Empty in ordinary use.
+_grad_destinations = weakref.WeakKeyDictionary()
+# True while backward() (not grad(), whose results must stay the caller's) walks the graph.
+_leaves_take_destinations = False
+
+
+def set_grad_destination(variable, array):
+    """Let backward() compute ``variable``'s gradient straight into ``array`` (None: stop).
+
+    ``array`` must have the variable's shape and dtype. It is used only when the gradient is
+    not accumulated (the variable holds no gradient yet), no graph of the backward is recorded,
+    and the function computing the gradient asks for it (:func:`grad_destination`); the
+    variable's ``grad`` is then ``array`` itself.
+    """
+    if array is None:
+        _grad_destinations.pop(variable._node, None)
+        return
+    if array.shape != variable.shape or array.dtype != variable.dtype:
+        raise ValueError('a gradient destination must have the variable\'s shape {} and dtype '
+                         '{}; got {} and {}'.format(variable.shape, variable.dtype,
+                                                    array.shape, array.dtype))
+    _grad_destinations[variable._node] = array
+
+
+def grad_destination(node):
+    """The array a function's backward may write the gradient for input ``node`` into, or None.
+
+    A backward that uses it must fill the whole array and return it as that gradient.
+    """
+    if not _leaves_take_destinations:
+        return None
+    array = _grad_destinations.get(node)
+    if array is None:
+        return None
+    var = node._variable()
+    if var is None or var._grad_var is not None:
+        return None
+    return array
+
+
 def _count_hooked_uses(roots):
     """For each hooked leaf reachable from ``roots``: how many function inputs it feeds."""
     counts = {}
@@ -92,8 +134,14 @@ def backward(outputs, retain_grad=False, enable_double_backprop=False, loss_scal
     if not roots:
         return
     pending = _count_hooked_uses(roots) if _grad_ready_hooks else None
-    with using_config('enable_backprop', enable_double_backprop):
-        _walk(roots, retain_grad, enable_double_backprop, None, pending)
+    global _leaves_take_destinations
+    outer = _leaves_take_destinations
+    _leaves_take_destinations = bool(_grad_destinations) and not enable_double_backprop
+    try:
+        with using_config('enable_backprop', enable_double_backprop):
+            _walk(roots, retain_grad, enable_double_backprop, None, pending)
+    finally:
+        _leaves_take_destinations = outer
     if pending:
         # Leaves whose last user produced no gradient for them (or was never reached).
         for node, count in pending.items():
@@ -157,8 +205,14 @@ def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
             targets[y._node] = gy if prev is None else prev + gy
         roots.append((y._node, gy))
 
-    with using_config('enable_backprop', enable_double_backprop):
-        _walk(roots, retain_grad, enable_double_backprop, targets)
+    global _leaves_take_destinations
+    outer = _leaves_take_destinations
+    _leaves_take_destinations = False
+    try:
+        with using_config('enable_backprop', enable_double_backprop):
+            _walk(roots, retain_grad, enable_double_backprop, targets)
+    finally:
+        _leaves_take_destinations = outer
 
     result = [targets[x._node] for x in inputs]
     if set_grad:

@@ -7,17 +7,24 @@ reduction each gradient becomes a view of the buffer, so nothing is copied back.
 """
 import numpy
 
+from dchain import _backprop
 from dchain import backend
 
 DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024
 
 
 class _Bucket:
-    __slots__ = ('buffer', 'entries', 'n_packed', 'handle', 'packed')
+    __slots__ = ('buffer', 'entries', 'slots', 'scaled_by_reduction', 'n_packed', 'handle',
+                 'packed')
 
-    def __init__(self, buffer, entries):
+    def __init__(self, buffer, entries, scaled_by_reduction):
         self.buffer = buffer
         self.entries = entries      # [(param, offset, size, shape)]
+        self.slots = [buffer[offset:offset + size].reshape(shape)
+                      for _, offset, size, shape in entries]
+        # Gradients are packed unscaled (backward may compute them in their slots) and the
+        # reduction applies the scale; otherwise packing scales them.
+        self.scaled_by_reduction = scaled_by_reduction
         self.n_packed = 0
         self.handle = None          # in-flight reduction
         self.packed = set()
@@ -35,7 +42,10 @@ class GradientBuckets:
             halve the bytes sent for float32 gradients).
         shared_storage: None, or a callable taking the buckets' layout, a list of
             ``(element count, dtype)``, and returning an object whose ``buffers`` hold them
-            (host buffers in node-shared memory); it is kept as :attr:`shared`.
+            (host buffers in node-shared memory); it is kept as :attr:`shared`. There,
+            buckets in the parameters' own dtype (float32/float64) are scaled by the
+            reduction, and backward computes gradients straight into their slots where it can
+            (:func:`dchain._backprop.set_grad_destination`), so most need no packing at all.
     """
 
     def __init__(self, named_params, bucket_bytes=DEFAULT_BUCKET_BYTES, comm_dtype=None,
@@ -73,9 +83,14 @@ class GradientBuckets:
             for p in params:
                 entries.append((p, offset, p.size, p.shape))
                 offset += p.size
-            bucket = _Bucket(buffer, entries)
+            # Summing float16 before scaling could overflow where the mean would not.
+            in_place = self.shared is not None and dtype.kind == 'f' and dtype.itemsize >= 4 \
+                and all(p.dtype == dtype for p in params)
+            bucket = _Bucket(buffer, entries, in_place)
             for j, p in enumerate(params):
                 self._where[id(p)] = (bucket, j)
+                if in_place:
+                    _backprop.set_grad_destination(p, bucket.slots[j])
             self.buckets.append(bucket)
 
     def matches(self, named_params):
@@ -98,20 +113,29 @@ class GradientBuckets:
             bucket.packed = set()
 
     def pack(self, param, scale):
-        """Copy ``param.grad * scale`` (zeros if None) into its slot; returns its bucket."""
+        """Copy ``param.grad * scale`` (zeros if None) into its slot; returns its bucket.
+
+        In a bucket scaled by its reduction the scale is left to it, and a gradient that
+        backward computed in its slot already is not touched."""
         bucket, i = self._where[id(param)]
-        _, offset, size, shape = bucket.entries[i]
-        view = bucket.buffer[offset:offset + size].reshape(shape)
+        slot = bucket.slots[i]
         grad = param.grad
         if grad is None:
-            view.fill(0)
+            slot.fill(0)
+        elif bucket.scaled_by_reduction:
+            if grad is not slot:
+                numpy.copyto(slot, grad, casting='unsafe')
         else:
-            xp = backend.get_array_module(view)
-            xp.multiply(grad, scale, out=view, casting='unsafe')
+            xp = backend.get_array_module(slot)
+            xp.multiply(grad, scale, out=slot, casting='unsafe')
         if id(param) not in bucket.packed:
             bucket.packed.add(id(param))
             bucket.n_packed += 1
         return bucket
+
+    def reduction_scales(self, scale):
+        """The factor each bucket's reduction must apply for gradients packed with ``scale``."""
+        return [scale if b.scaled_by_reduction else 1.0 for b in self.buckets]
 
     def is_complete(self, bucket):
         return bucket.n_packed == len(bucket.entries)
@@ -128,6 +152,7 @@ class GradientBuckets:
         if self.shared is not None:
             for bucket in self.buckets:
                 for param, _, _, _ in bucket.entries:
+                    _backprop.set_grad_destination(param, None)
                     grad = param.grad
                     if grad is not None and numpy.may_share_memory(grad, bucket.buffer):
                         param.grad_var = _grad_variable(grad.copy())
@@ -138,13 +163,12 @@ class GradientBuckets:
 
     def unpack(self, bucket, zero_fill):
         """Point each gradient at its reduced slot (cast back if the buffer dtype differs)."""
-        for param, offset, size, shape in bucket.entries:
+        for (param, _, _, _), slot in zip(bucket.entries, bucket.slots):
             if param.grad is None and not zero_fill:
                 continue
-            view = bucket.buffer[offset:offset + size].reshape(shape)
-            if view.dtype != param.dtype:
-                view = view.astype(param.dtype)
-            param.grad_var = _grad_variable(view)
+            if slot.dtype != param.dtype:
+                slot = slot.astype(param.dtype)
+            param.grad_var = _grad_variable(slot)
 
 
 def _grad_variable(array):

@@ -156,7 +156,7 @@ class FlatCommunicator(MpiCommunicatorBase):
             scale = 1.0 / self.size
             for bucket in buckets.buckets:
                 buckets.pack_missing(bucket, scale)
-            buckets.shared.reduce()
+            buckets.shared.reduce(buckets.reduction_scales(scale))
             for bucket in buckets.buckets:
                 buckets.unpack(bucket, zero_fill)
             return

@@ -1,6 +1,8 @@
 """Fully connected layer as a function: ``y = x W^T + b`` (``F.linear``)."""
+from dchain import _backprop
 from dchain import function_node
 from dchain import utils
+from dchain import variable
 from dchain.utils import type_check
 
 
@@ -43,13 +45,27 @@ class LinearFunction(function_node.FunctionNode):
         gy, = grad_outputs
         ret = []
         for i in indexes:
+            # A parameter's gradient may have a place waiting for it (a bucket slot of the
+            # distributed reducer): computing it there saves copying it there afterwards.
+            out = _backprop.grad_destination(self.inputs[i]) if i else None
             if i == 0:
                 ret.append(matmul(gy, W))
             elif i == 1:
-                ret.append(matmul(gy, x, transa=True))
-            else:
+                if out is None:
+                    ret.append(matmul(gy, x, transa=True))
+                else:
+                    ret.append(_computed_into(out, utils.get_xp(out).matmul, gy.array.T,
+                                              x.array))
+            elif out is None:
                 ret.append(sum_(gy, axis=0))
+            else:
+                ret.append(_computed_into(out, gy.array.sum, axis=0))
         return tuple(ret)
+
+
+def _computed_into(out, compute, *args, **kwargs):
+    compute(*args, out=out, **kwargs)
+    return variable.Variable(out, requires_grad=False)
 
 
 def linear(x, W, b=None, n_batch_axes=1):

@@ -60,6 +60,23 @@ def main():
     check(first is not None, 'the update is sharded after the first step')
     check(replicas_identical() and steps_counted(), 'sharded steps')
 
+    # Backward computes the linear layers' gradients straight into their shared bucket slots
+    # (nothing left to pack), and the update averages them as before.
+    x = rng.randn(4, 6).astype(numpy.float32)
+    t = rng.randint(0, 3, 4).astype(numpy.int32)
+    model.cleargrads()
+    F.softmax_cross_entropy(model(x), t).backward()
+    slots = {id(p): slot for b in comm._buckets.buckets for (p, _, _, _), slot in
+             zip(b.entries, b.slots)}
+    check(all(p.grad is slots[id(p)] for p in model.params()),
+          'gradients computed in their bucket slots')
+    local = {n: p.grad.copy() for n, p in model.namedparams()}
+    optimizer.update()
+    mean = {n: sum(g[n] for g in comm.allgather_obj(local)) / comm.size for n in local}
+    check(all(numpy.allclose(p.grad, mean[n], rtol=1e-6, atol=1e-7)
+              for n, p in model.namedparams()), 'gradients computed in place are averaged')
+    check(replicas_identical() and steps_counted(), 'a step with gradients computed in place')
+
     # Freezing a layer changes the layout: sharding is rebuilt, the frozen layer stays put.
     frozen = model[2].W.array.copy()
     model[2].disable_update()
