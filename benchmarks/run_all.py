@@ -101,7 +101,7 @@ def parse_allreduce(out):
     head = _find(r'^gradient allreduce: .*?' + _NUM + r' MB float32, (\d+) ranks', out, 'title')
     floor = _find(r'^\s*raw MPI Allreduce \(floor\)\s+' + _NUM + ' ms', out, 'floor').group(1)
     rows = []
-    for match in re.finditer(r'^\s*dchain (\w+)\s+' + _NUM + r' ms\s+ratio ' + _NUM + 'x',
+    for match in re.finditer(r'^\s*dchain (\w[\w, ]*?)\s+' + _NUM + r' ms\s+ratio ' + _NUM + 'x',
                              out, re.M):
         name, ms, ratio = match.groups()
         rows.append(_row('allreduce ({})'.format(name),
