@@ -17,6 +17,7 @@ import math
 
 import numpy
 
+from dchain import _native
 from dchain import backend
 from dchain import optimizer
 
@@ -89,6 +90,10 @@ class AdamRule(optimizer.UpdateRule):
         m, v = self.state['m'], self.state['v']
         if 'vhat' not in self.state and hp.amsgrad:
             self.state['vhat'] = v.copy()
+        if hp.adabound and self.initial_alpha is None:
+            self.initial_alpha = hp.alpha
+        if _native.available and self._update_native(param.array, grad, m, v):
+            return
         # One scratch array serves every intermediate; m, v and param change in place.
         tmp = xp.subtract(grad, m)
         tmp *= 1 - hp.beta1
@@ -105,8 +110,6 @@ class AdamRule(optimizer.UpdateRule):
         xp.sqrt(vhat, out=tmp)
         tmp += eps
         if hp.adabound:
-            if self.initial_alpha is None:
-                self.initial_alpha = hp.alpha
             xp.divide(self.alpha_t, tmp, out=tmp)
             lower, upper = self._bounds()
             xp.clip(tmp, lower, upper, out=tmp)
@@ -119,6 +122,17 @@ class AdamRule(optimizer.UpdateRule):
         if hp.weight_decay_rate != 0:
             param.array *= 1 - hp.eta * hp.weight_decay_rate
         param.array -= tmp
+
+    def _update_native(self, p, grad, m, v):
+        """The update below fused in one pass by the compiled kernel; False if it cannot."""
+        hp = self.hyperparam
+        vhat = self.state['vhat'] if hp.amsgrad else None
+        arrays = (p, grad, m, v) if vhat is None else (p, grad, m, v, vhat)
+        if not _native.floats(*arrays):
+            return False
+        return _native.adam(p, grad, m, v, vhat, hp.beta1, hp.beta2, hp.eps, self.alpha_t,
+                            hp.eta, hp.weight_decay_rate,
+                            self._bounds() if hp.adabound else None)
 
     def _bounds(self):
         hp = self.hyperparam

@@ -1,4 +1,5 @@
 """SGD with classical momentum: ``v = momentum * v - lr * grad; param += v``."""
+from dchain import _native
 from dchain import optimizer
 
 _default_hyperparam = optimizer.Hyperparameter()
@@ -23,6 +24,11 @@ class MomentumSGDRule(optimizer.UpdateRule):
     def update_core_cpu(self, param):
         hp = self.hyperparam
         v = self.state['v']
+        # The compiled kernel does the three passes below in one (v may be a view into a
+        # shared-memory window: it is updated in place either way).
+        if _native.available and _native.floats(param.array, param.grad, v) and \
+                _native.momentum_sgd(param.array, param.grad, v, hp.lr, hp.momentum):
+            return
         v *= hp.momentum
         v -= hp.lr * param.grad
         param.array += v

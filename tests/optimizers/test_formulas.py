@@ -5,6 +5,7 @@ import numpy
 import pytest
 
 import dchain
+from dchain import _native
 from dchain import optimizers
 
 
@@ -182,7 +183,10 @@ class _OneParam(dchain.Link):
 
 @pytest.mark.parametrize('name,make,reference', CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
-def test_matches_formula(name, make, reference, dtype):
+@pytest.mark.parametrize('native', [True, False], ids=['native', 'numpy'])
+def test_matches_formula(name, make, reference, dtype, native, monkeypatch):
+    # Both paths: the compiled kernels (where built) and the numpy code they replace.
+    monkeypatch.setattr(_native, 'available', native and _native.available)
     p0 = numpy.random.RandomState(1).uniform(-1, 1, (3, 4))
     grads = _gradients(4, p0.shape)
     link = _OneParam(p0.astype(dtype))
@@ -283,3 +287,46 @@ def test_msvag_zero_gradient_entries_stay_finite():
         opt.update()
     assert numpy.all(numpy.isfinite(link.w.array))
     assert link.w.array[0] == 1.0
+
+
+_FUSED = [c for c in CASES if c[0].startswith(('MomentumSGD', 'Adam', 'AMS'))]
+
+
+@pytest.mark.parametrize('name,make,reference', _FUSED, ids=[c[0] for c in _FUSED])
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_native_update_equals_numpy_update(name, make, reference, dtype, monkeypatch):
+    if not _native.available:
+        pytest.skip('compiled kernels not built')
+    p0 = numpy.random.RandomState(2).uniform(-1, 1, (7, 13))  # odd size: vector tails
+    grads = _gradients(5, p0.shape, seed=3)
+    results = []
+    for native in (True, False):
+        monkeypatch.setattr(_native, 'available', native)
+        link = _OneParam(p0.astype(dtype))
+        opt = make().setup(link)
+        for g in grads:
+            link.w.grad = g.astype(dtype)
+            opt.update()
+        results.append((link.w.array, dict(link.w.update_rule.state)))
+    (p_native, s_native), (p_numpy, s_numpy) = results
+    # Same operations in the same order and precision: equal, not merely close.
+    numpy.testing.assert_array_equal(p_native, p_numpy)
+    assert sorted(s_native) == sorted(s_numpy)
+    for key in s_native:
+        numpy.testing.assert_array_equal(s_native[key], s_numpy[key])
+
+
+def test_momentum_sgd_native_keeps_shared_state_buffer():
+    # States may be views into shared-memory windows: the kernel must update them in place.
+    window = numpy.zeros(20, numpy.float32)
+    link = _OneParam(numpy.ones((3, 4), numpy.float32))
+    opt = optimizers.MomentumSGD(lr=0.1, momentum=0.5).setup(link)
+    link.w.grad = numpy.ones((3, 4), numpy.float32)
+    opt.update()
+    view = window[4:16].reshape(3, 4)
+    view[...] = link.w.update_rule.state['v']
+    link.w.update_rule.state['v'] = view
+    opt.update()
+    assert link.w.update_rule.state['v'] is view
+    numpy.testing.assert_allclose(window[4:16], numpy.full(12, -0.15), rtol=1e-6)
+    numpy.testing.assert_allclose(link.w.array, numpy.full((3, 4), 0.75), rtol=1e-6)

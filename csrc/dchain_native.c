@@ -1,0 +1,546 @@
+/* _dchain_native: optional fused CPU kernels of dchain (see dchain/_native.py).
+ *
+ * Plain C on the buffer protocol (no numpy headers): each entry point takes numpy arrays,
+ * checks what it needs to stay within their memory (element type, dimensions, shapes,
+ * contiguity of what it writes), releases the GIL and runs a single-threaded loop. The
+ * Python wrappers in dchain/_native.py do the user-facing validation and allocation.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+enum { T_NONE = 0, T_F32 = 1, T_F64 = 2 };
+
+typedef struct {
+    double one_minus_beta1, one_minus_beta2, eps, alpha_t, eta, decay, lower, upper;
+    int use_eta, use_decay, adabound;
+} adam_args;
+
+typedef struct {
+    Py_ssize_t c, h, w, n, kh, kw, oh, ow, sy, sx, py, px, dy, dx;
+} geom2d;
+
+/* Outputs [lo, hi) of one axis whose input index start + o * s lies in [0, size). */
+static void valid_range_(Py_ssize_t start, Py_ssize_t s, Py_ssize_t size, Py_ssize_t out,
+                         Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    Py_ssize_t last = size - 1 - start;
+    *lo = start >= 0 ? 0 : (-start + s - 1) / s;
+    *hi = last < 0 ? 0 : last / s + 1;
+    if (*hi > out)
+        *hi = out;
+}
+
+#define T float
+#define SUF f32
+#define SQRT sqrtf
+#include "kernels.h"
+#undef T
+#undef SUF
+#undef SQRT
+
+#define T double
+#define SUF f64
+#define SQRT sqrt
+#include "kernels.h"
+#undef T
+#undef SUF
+#undef SQRT
+
+/* ---- buffers ---------------------------------------------------------------------------- */
+
+#define MAX_BUFS 6
+
+typedef struct {
+    Py_buffer b[MAX_BUFS];
+    int count;
+} buffers;
+
+static void release_all(buffers *s)
+{
+    for (int i = 0; i < s->count; i++)
+        PyBuffer_Release(&s->b[i]);
+    s->count = 0;
+}
+
+/* A buffer of obj: C-contiguous (and writable) for what a kernel writes, strided otherwise. */
+static Py_buffer *get_buffer(buffers *s, PyObject *obj, int writable, int contiguous,
+                             const char *name)
+{
+    Py_buffer *b = &s->b[s->count];
+    int flags = PyBUF_FORMAT | (contiguous ? PyBUF_C_CONTIGUOUS : PyBUF_STRIDES) |
+                (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, b, flags) < 0) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "%s must be a %s%sarray", name,
+                     contiguous ? "C-contiguous " : "", writable ? "writable " : "");
+        return NULL;
+    }
+    s->count++;
+    return b;
+}
+
+static const char *plain_format(const Py_buffer *b)
+{
+    const char *f = b->format ? b->format : "B";
+    if (*f == '@' || *f == '=')
+        f++;
+    return f;
+}
+
+static int float_type(const Py_buffer *b)
+{
+    const char *f = plain_format(b);
+    if (f[0] == 'f' && f[1] == '\0' && b->itemsize == 4)
+        return T_F32;
+    if (f[0] == 'd' && f[1] == '\0' && b->itemsize == 8)
+        return T_F64;
+    return T_NONE;
+}
+
+/* 1 (int8) or 4 (int32), 0 for anything else. */
+static int index_bytes(const Py_buffer *b)
+{
+    const char *f = plain_format(b);
+    if (f[1] != '\0')
+        return 0;
+    if (f[0] == 'b' && b->itemsize == 1)
+        return 1;
+    if ((f[0] == 'i' || f[0] == 'l') && b->itemsize == 4)
+        return 4;
+    return 0;
+}
+
+static int check_ndim(const Py_buffer *b, int ndim, const char *name)
+{
+    if (b->ndim != ndim) {
+        PyErr_Format(PyExc_ValueError, "%s must have %d dimensions, got %d", name, ndim,
+                     b->ndim);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_same_float(const Py_buffer *a, const Py_buffer *b, const char *aname,
+                            const char *bname)
+{
+    int t = float_type(a);
+    if (t == T_NONE) {
+        PyErr_Format(PyExc_TypeError, "%s must be float32 or float64", aname);
+        return -1;
+    }
+    if (float_type(b) != t) {
+        PyErr_Format(PyExc_TypeError, "%s must have the dtype of %s", bname, aname);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_shape(const Py_buffer *b, const Py_ssize_t *shape, const char *name)
+{
+    for (int i = 0; i < b->ndim; i++)
+        if (b->shape[i] != shape[i]) {
+            PyErr_Format(PyExc_ValueError, "%s has the wrong shape (axis %d is %zd, expected "
+                         "%zd)", name, i, b->shape[i], shape[i]);
+            return -1;
+        }
+    return 0;
+}
+
+/* Strides of a buffer in elements (byte strides must be multiples of the item size). */
+static int element_strides(const Py_buffer *b, Py_ssize_t *out, const char *name)
+{
+    for (int i = 0; i < b->ndim; i++) {
+        if (b->strides[i] % b->itemsize != 0) {
+            PyErr_Format(PyExc_ValueError, "%s has strides that are not multiples of its "
+                         "item size", name);
+            return -1;
+        }
+        out[i] = b->strides[i] / b->itemsize;
+    }
+    return 0;
+}
+
+static int check_window(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t sy, Py_ssize_t sx,
+                        Py_ssize_t dy, Py_ssize_t dx)
+{
+    if (kh < 1 || kw < 1 || sy < 1 || sx < 1 || dy < 1 || dx < 1) {
+        PyErr_SetString(PyExc_ValueError, "ksize, stride and dilate must be >= 1");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- optimizers --------------------------------------------------------------------------- */
+
+static PyObject *py_momentum_sgd(PyObject *self, PyObject *args)
+{
+    PyObject *po, *go, *vo;
+    double lr, momentum;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOOdd:momentum_sgd", &po, &go, &vo, &lr, &momentum))
+        return NULL;
+    Py_buffer *p = get_buffer(&s, po, 1, 1, "param");
+    Py_buffer *g = p ? get_buffer(&s, go, 0, 1, "grad") : NULL;
+    Py_buffer *v = g ? get_buffer(&s, vo, 1, 1, "v") : NULL;
+    if (!v || check_same_float(p, g, "param", "grad") || check_same_float(p, v, "param", "v"))
+        goto fail;
+    if (g->len != p->len || v->len != p->len) {
+        PyErr_SetString(PyExc_ValueError, "param, grad and v must have the same size");
+        goto fail;
+    }
+    Py_ssize_t size = p->len / p->itemsize;
+    int t = float_type(p);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        momentum_sgd_f32(p->buf, g->buf, v->buf, size, (float)lr, (float)momentum);
+    else
+        momentum_sgd_f64(p->buf, g->buf, v->buf, size, lr, momentum);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+static PyObject *py_adam(PyObject *self, PyObject *args)
+{
+    PyObject *po, *go, *mo, *vo, *ho;
+    adam_args a;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOOOOddddddddppp:adam", &po, &go, &mo, &vo, &ho,
+                          &a.one_minus_beta1, &a.one_minus_beta2, &a.eps, &a.alpha_t, &a.eta,
+                          &a.decay, &a.lower, &a.upper, &a.use_eta, &a.use_decay, &a.adabound))
+        return NULL;
+    Py_buffer *p = get_buffer(&s, po, 1, 1, "param");
+    Py_buffer *g = p ? get_buffer(&s, go, 0, 1, "grad") : NULL;
+    Py_buffer *m = g ? get_buffer(&s, mo, 1, 1, "m") : NULL;
+    Py_buffer *v = m ? get_buffer(&s, vo, 1, 1, "v") : NULL;
+    Py_buffer *h = NULL;
+    if (!v)
+        goto fail;
+    if (ho != Py_None && !(h = get_buffer(&s, ho, 1, 1, "vhat")))
+        goto fail;
+    if (check_same_float(p, g, "param", "grad") || check_same_float(p, m, "param", "m") ||
+        check_same_float(p, v, "param", "v") || (h && check_same_float(p, h, "param", "vhat")))
+        goto fail;
+    if (g->len != p->len || m->len != p->len || v->len != p->len || (h && h->len != p->len)) {
+        PyErr_SetString(PyExc_ValueError, "param, grad and the states must have the same size");
+        goto fail;
+    }
+    Py_ssize_t size = p->len / p->itemsize;
+    int t = float_type(p);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        adam_f32(p->buf, g->buf, m->buf, v->buf, h ? h->buf : NULL, size, &a);
+    else
+        adam_f64(p->buf, g->buf, m->buf, v->buf, h ? h->buf : NULL, size, &a);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+/* ---- im2col / col2im ---------------------------------------------------------------------- */
+
+/* Geometry from a 6-d column buffer and a 4-d batch-last image buffer. */
+static int column_geometry(const Py_buffer *col, const Py_buffer *img, int kernel_first,
+                           geom2d *q, const char *col_name, const char *img_name)
+{
+    if (check_ndim(col, 6, col_name) || check_ndim(img, 4, img_name))
+        return -1;
+    q->c = img->shape[0];
+    q->h = img->shape[1];
+    q->w = img->shape[2];
+    q->n = img->shape[3];
+    q->kh = kernel_first ? col->shape[0] : col->shape[1];
+    q->kw = kernel_first ? col->shape[1] : col->shape[2];
+    q->oh = col->shape[3];
+    q->ow = col->shape[4];
+    Py_ssize_t c = kernel_first ? col->shape[2] : col->shape[0];
+    if (c != q->c || col->shape[5] != q->n) {
+        PyErr_Format(PyExc_ValueError, "%s and %s disagree on channels or batch size",
+                     col_name, img_name);
+        return -1;
+    }
+    return check_window(q->kh, q->kw, q->sy, q->sx, q->dy, q->dx);
+}
+
+static PyObject *py_im2col_2d(PyObject *self, PyObject *args)
+{
+    PyObject *xo, *co;
+    geom2d q;
+    double pval;
+    int kernel_first;
+    Py_ssize_t xs[4];
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOnnnnnndp:im2col_2d", &xo, &co, &q.sy, &q.sx, &q.py, &q.px,
+                          &q.dy, &q.dx, &pval, &kernel_first))
+        return NULL;
+    Py_buffer *x = get_buffer(&s, xo, 0, 0, "x");
+    Py_buffer *col = x ? get_buffer(&s, co, 1, 1, "col") : NULL;
+    if (!col || check_same_float(x, col, "x", "col") ||
+        column_geometry(col, x, kernel_first, &q, "col", "x") || element_strides(x, xs, "x"))
+        goto fail;
+    int t = float_type(x);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        im2col_f32(x->buf, xs, col->buf, &q, (float)pval, kernel_first);
+    else
+        im2col_f64(x->buf, xs, col->buf, &q, pval, kernel_first);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+static PyObject *py_col2im_2d(PyObject *self, PyObject *args)
+{
+    PyObject *co, *oo;
+    geom2d q;
+    int kernel_first;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOnnnnnnp:col2im_2d", &co, &oo, &q.sy, &q.sx, &q.py, &q.px,
+                          &q.dy, &q.dx, &kernel_first))
+        return NULL;
+    Py_buffer *col = get_buffer(&s, co, 0, 1, "col");
+    Py_buffer *out = col ? get_buffer(&s, oo, 1, 1, "out") : NULL;
+    if (!out || check_same_float(col, out, "col", "out") ||
+        column_geometry(col, out, kernel_first, &q, "col", "out"))
+        goto fail;
+    int t = float_type(col);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        col2im_f32(col->buf, out->buf, &q, kernel_first);
+    else
+        col2im_f64(col->buf, out->buf, &q, kernel_first);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+/* ---- max pooling -------------------------------------------------------------------------- */
+
+static int pool_geometry(geom2d *q, const Py_buffer *img, const Py_buffer *pooled,
+                         const Py_buffer *idx, const char *img_name, const char *pooled_name)
+{
+    if (check_ndim(img, 4, img_name) || check_ndim(pooled, 4, pooled_name) ||
+        check_ndim(idx, 4, "indexes"))
+        return -1;
+    q->c = img->shape[0];
+    q->h = img->shape[1];
+    q->w = img->shape[2];
+    q->n = img->shape[3];
+    q->oh = pooled->shape[1];
+    q->ow = pooled->shape[2];
+    q->dy = q->dx = 1;
+    if (pooled->shape[0] != q->c || pooled->shape[3] != q->n) {
+        PyErr_Format(PyExc_ValueError, "%s and %s disagree on channels or batch size",
+                     img_name, pooled_name);
+        return -1;
+    }
+    if (check_shape(idx, pooled->shape, "indexes"))
+        return -1;
+    int ib = index_bytes(idx);
+    if (ib == 0) {
+        PyErr_SetString(PyExc_TypeError, "indexes must be int8 or int32");
+        return -1;
+    }
+    if (check_window(q->kh, q->kw, q->sy, q->sx, 1, 1))
+        return -1;
+    if (q->kh * q->kw > (ib == 1 ? 127 : INT32_MAX)) {
+        PyErr_SetString(PyExc_ValueError, "the window has more taps than indexes can hold");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_max_pool_2d_forward(PyObject *self, PyObject *args)
+{
+    PyObject *xo, *yo, *io;
+    geom2d q;
+    Py_ssize_t xs[4];
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOOnnnnnn:max_pool_2d_forward", &xo, &yo, &io, &q.kh, &q.kw,
+                          &q.sy, &q.sx, &q.py, &q.px))
+        return NULL;
+    Py_buffer *x = get_buffer(&s, xo, 0, 0, "x");
+    Py_buffer *y = x ? get_buffer(&s, yo, 1, 1, "y") : NULL;
+    Py_buffer *idx = y ? get_buffer(&s, io, 1, 1, "indexes") : NULL;
+    if (!idx || check_same_float(x, y, "x", "y") || pool_geometry(&q, x, y, idx, "x", "y") ||
+        element_strides(x, xs, "x"))
+        goto fail;
+    int32_t *scratch = PyMem_RawMalloc((size_t)(q.n > 0 ? q.n : 1) * sizeof(int32_t));
+    if (!scratch) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    int t = float_type(x), ib = index_bytes(idx);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        max_pool_fwd_f32(x->buf, xs, y->buf, idx->buf, ib, scratch, &q);
+    else
+        max_pool_fwd_f64(x->buf, xs, y->buf, idx->buf, ib, scratch, &q);
+    Py_END_ALLOW_THREADS
+    PyMem_RawFree(scratch);
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+static PyObject *py_max_pool_2d_backward(PyObject *self, PyObject *args)
+{
+    PyObject *go, *io, *xo;
+    geom2d q;
+    Py_ssize_t gs[4];
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOOnnnnnn:max_pool_2d_backward", &go, &io, &xo, &q.kh, &q.kw,
+                          &q.sy, &q.sx, &q.py, &q.px))
+        return NULL;
+    Py_buffer *gy = get_buffer(&s, go, 0, 0, "gy");
+    Py_buffer *idx = gy ? get_buffer(&s, io, 0, 1, "indexes") : NULL;
+    Py_buffer *gx = idx ? get_buffer(&s, xo, 1, 1, "gx") : NULL;
+    if (!gx || check_same_float(gy, gx, "gy", "gx") ||
+        pool_geometry(&q, gx, gy, idx, "gx", "gy") || element_strides(gy, gs, "gy"))
+        goto fail;
+    Py_ssize_t taps = q.kh * q.kw;
+    Py_ssize_t *table = PyMem_RawMalloc((size_t)(3 * taps) * sizeof(Py_ssize_t));
+    int32_t *scratch = PyMem_RawMalloc((size_t)(q.n > 0 ? q.n : 1) * sizeof(int32_t));
+    if (!table || !scratch) {
+        PyMem_RawFree(table);
+        PyMem_RawFree(scratch);
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < taps; k++) {
+        table[taps + k] = k / q.kw;
+        table[2 * taps + k] = k % q.kw;
+        table[k] = (table[taps + k] * q.w + table[2 * taps + k]) * q.n;
+    }
+    int t = float_type(gy), ib = index_bytes(idx);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        max_pool_bwd_f32(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q, table, table + taps,
+                         table + 2 * taps);
+    else
+        max_pool_bwd_f64(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q, table, table + taps,
+                         table + 2 * taps);
+    Py_END_ALLOW_THREADS
+    PyMem_RawFree(table);
+    PyMem_RawFree(scratch);
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+/* ---- relu --------------------------------------------------------------------------------- */
+
+static PyObject *py_relu_forward(PyObject *self, PyObject *args)
+{
+    PyObject *xo, *yo;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OO:relu_forward", &xo, &yo))
+        return NULL;
+    Py_buffer *x = get_buffer(&s, xo, 0, 1, "x");
+    Py_buffer *y = x ? get_buffer(&s, yo, 1, 1, "y") : NULL;
+    if (!y || check_same_float(x, y, "x", "y"))
+        goto fail;
+    if (x->len != y->len) {
+        PyErr_SetString(PyExc_ValueError, "x and y must have the same size");
+        goto fail;
+    }
+    Py_ssize_t size = x->len / x->itemsize;
+    int t = float_type(x);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        relu_fwd_f32(x->buf, y->buf, size);
+    else
+        relu_fwd_f64(x->buf, y->buf, size);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+static PyObject *py_relu_backward(PyObject *self, PyObject *args)
+{
+    PyObject *yo, *go, *xo;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOO:relu_backward", &yo, &go, &xo))
+        return NULL;
+    Py_buffer *y = get_buffer(&s, yo, 0, 1, "y");
+    Py_buffer *gy = y ? get_buffer(&s, go, 0, 1, "gy") : NULL;
+    Py_buffer *gx = gy ? get_buffer(&s, xo, 1, 1, "gx") : NULL;
+    if (!gx || check_same_float(gy, y, "gy", "y") || check_same_float(gy, gx, "gy", "gx"))
+        goto fail;
+    if (y->len != gy->len || gx->len != gy->len) {
+        PyErr_SetString(PyExc_ValueError, "y, gy and gx must have the same size");
+        goto fail;
+    }
+    Py_ssize_t size = y->len / y->itemsize;
+    int t = float_type(y);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        relu_bwd_f32(y->buf, gy->buf, gx->buf, size);
+    else
+        relu_bwd_f64(y->buf, gy->buf, gx->buf, size);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"momentum_sgd", py_momentum_sgd, METH_VARARGS,
+     "momentum_sgd(param, grad, v, lr, momentum): v = momentum*v - lr*grad; param += v."},
+    {"adam", py_adam, METH_VARARGS,
+     "adam(param, grad, m, v, vhat, 1-beta1, 1-beta2, eps, alpha_t, eta, decay, lower, "
+     "upper, use_eta, use_decay, adabound): one Adam step in place."},
+    {"im2col_2d", py_im2col_2d, METH_VARARGS,
+     "im2col_2d(x, col, sy, sx, py, px, dy, dx, pval, kernel_first)."},
+    {"col2im_2d", py_col2im_2d, METH_VARARGS,
+     "col2im_2d(col, out, sy, sx, py, px, dy, dx, kernel_first): out += adjoint of im2col."},
+    {"max_pool_2d_forward", py_max_pool_2d_forward, METH_VARARGS,
+     "max_pool_2d_forward(x, y, indexes, kh, kw, sy, sx, py, px)."},
+    {"max_pool_2d_backward", py_max_pool_2d_backward, METH_VARARGS,
+     "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px)."},
+    {"relu_forward", py_relu_forward, METH_VARARGS, "relu_forward(x, y)."},
+    {"relu_backward", py_relu_backward, METH_VARARGS, "relu_backward(y, gy, gx)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_dchain_native",
+    "Optional fused CPU kernels of dchain; use them through dchain._native.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__dchain_native(void)
+{
+    return PyModule_Create(&module);
+}

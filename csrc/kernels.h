@@ -1,0 +1,294 @@
+/* Typed kernels of _dchain_native, included once per element type.
+ *
+ * The includer defines T (float or double), SUF (f32 or f64) and SQRT. Every kernel reproduces
+ * the operation order of the numpy code it replaces, so that with FP contraction off the
+ * results are bitwise those of numpy (max pooling and col2im sum overlapping windows in
+ * another order, which only changes rounding).
+ */
+#define CAT_(a, b) a##_##b
+#define CAT(a, b) CAT_(a, b)
+#define FN(name) CAT(name, SUF)
+
+/* v = momentum * v - lr * grad; param += v */
+static void FN(momentum_sgd)(T *restrict p, const T *restrict g, T *restrict v, Py_ssize_t size,
+                             T lr, T momentum)
+{
+    for (Py_ssize_t i = 0; i < size; i++) {
+        T vi = v[i] * momentum;
+        vi = vi - lr * g[i];
+        v[i] = vi;
+        p[i] = p[i] + vi;
+    }
+}
+
+/* Adam, in the order of AdamRule.update_core_cpu (see dchain/optimizers/adam.py). Inlined
+ * into one loop per combination of the flags, so that each loop has no branches and
+ * vectorizes. */
+static ALWAYS_INLINE void FN(adam_loop)(T *restrict p, const T *restrict g, T *restrict m,
+                                        T *restrict v, T *restrict vhat, Py_ssize_t size,
+                                        const adam_args *a, const int amsgrad,
+                                        const int adabound, const int use_eta,
+                                        const int use_decay)
+{
+    const T b1c = (T)a->one_minus_beta1, b2c = (T)a->one_minus_beta2, eps = (T)a->eps;
+    const T alpha_t = (T)a->alpha_t, eta = (T)a->eta, decay = (T)a->decay;
+    const T lower = (T)a->lower, upper = (T)a->upper;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        T gi = g[i];
+        T mi = m[i] + (gi - m[i]) * b1c;
+        T vi = v[i] + (gi * gi - v[i]) * b2c;
+        m[i] = mi;
+        v[i] = vi;
+        T vh = vi;
+        if (amsgrad) {
+            /* numpy.maximum: NaN from either side wins */
+            T old = vhat[i];
+            vh = (old >= vi || old != old) ? old : vi;
+            vhat[i] = vh;
+        }
+        T step = SQRT(vh) + eps;
+        if (adabound) {
+            step = alpha_t / step;
+            step = step < lower ? lower : step;
+            step = step > upper ? upper : step;
+            step = step * mi;
+        } else {
+            step = mi / step;
+            step = step * alpha_t;
+        }
+        if (use_eta)
+            step = step * eta;
+        T pi = p[i];
+        if (use_decay)
+            pi = pi * decay;
+        p[i] = pi - step;
+    }
+}
+
+static void FN(adam)(T *p, const T *g, T *m, T *v, T *vhat, Py_ssize_t size, const adam_args *a)
+{
+    int amsgrad = vhat != NULL;
+    /* Plain Adam and AdamW get their own loop; multiplying by eta == 1 or by a decay of 1
+     * is exact, so it serves both. The variants share one with run-time flags. */
+    if (!amsgrad && !a->adabound)
+        FN(adam_loop)(p, g, m, v, NULL, size, a, 0, 0, 1, 1);
+    else
+        FN(adam_loop)(p, g, m, v, vhat, size, a, amsgrad, a->adabound, a->use_eta,
+                      a->use_decay);
+}
+
+static void FN(fill)(T *restrict d, Py_ssize_t count, T value)
+{
+    for (Py_ssize_t i = 0; i < count; i++)
+        d[i] = value;
+}
+
+/* Copy n elements with source stride sn (in elements). */
+static void FN(copy_row)(T *restrict d, const T *restrict s, Py_ssize_t count, Py_ssize_t sn)
+{
+    if (sn == 1) {
+        memcpy(d, s, (size_t)count * sizeof(T));
+        return;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        d[i] = s[i * sn];
+}
+
+/* im2col of a batch-last (c, h, w, n) array (any strides) into a C-contiguous
+ * (c, kh, kw, oh, ow, n) column array, or (kh, kw, c, oh, ow, n) with kernel_first. */
+static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restrict col, const geom2d *q,
+                       T pval, int kernel_first)
+{
+    const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
+    for (Py_ssize_t c = 0; c < q->c; c++)
+        for (Py_ssize_t ky = 0; ky < q->kh; ky++)
+            for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
+                Py_ssize_t slab = kernel_first ? (ky * q->kw + kx) * q->c + c
+                                               : (c * q->kh + ky) * q->kw + kx;
+                T *dst = col + slab * plane;
+                Py_ssize_t xstart = kx * q->dx - q->px, lo, hi;
+                valid_range_(xstart, q->sx, q->w, ow, &lo, &hi);
+                for (Py_ssize_t oy = 0; oy < q->oh; oy++) {
+                    T *drow = dst + oy * ow * n;
+                    Py_ssize_t iy = oy * q->sy - q->py + ky * q->dy;
+                    if (iy < 0 || iy >= q->h || hi <= lo) {
+                        FN(fill)(drow, ow * n, pval);
+                        continue;
+                    }
+                    const T *srow = x + c * xs[0] + iy * xs[1];
+                    FN(fill)(drow, lo * n, pval);
+                    if (xs[3] == 1 && xs[2] == n && q->sx == 1) {
+                        /* the whole valid run is contiguous on both sides */
+                        memcpy(drow + lo * n, srow + (xstart + lo) * xs[2],
+                               (size_t)((hi - lo) * n) * sizeof(T));
+                    } else {
+                        for (Py_ssize_t ox = lo; ox < hi; ox++)
+                            FN(copy_row)(drow + ox * n, srow + (xstart + ox * q->sx) * xs[2],
+                                         n, xs[3]);
+                    }
+                    FN(fill)(drow + hi * n, (ow - hi) * n, pval);
+                }
+            }
+}
+
+/* Adjoint of im2col: add a C-contiguous column array into a C-contiguous (c, h, w, n) one. */
+static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, int kernel_first)
+{
+    const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
+    for (Py_ssize_t c = 0; c < q->c; c++)
+        for (Py_ssize_t ky = 0; ky < q->kh; ky++)
+            for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
+                Py_ssize_t slab = kernel_first ? (ky * q->kw + kx) * q->c + c
+                                               : (c * q->kh + ky) * q->kw + kx;
+                const T *src = col + slab * plane;
+                Py_ssize_t xstart = kx * q->dx - q->px, lo, hi;
+                valid_range_(xstart, q->sx, q->w, ow, &lo, &hi);
+                if (hi <= lo)
+                    continue;
+                for (Py_ssize_t oy = 0; oy < q->oh; oy++) {
+                    Py_ssize_t iy = oy * q->sy - q->py + ky * q->dy;
+                    if (iy < 0 || iy >= q->h)
+                        continue;
+                    const T *srow = src + oy * ow * n;
+                    T *orow = out + ((c * q->h + iy) * q->w) * n;
+                    if (q->sx == 1) {
+                        T *d = orow + (xstart + lo) * n;
+                        const T *s = srow + lo * n;
+                        Py_ssize_t count = (hi - lo) * n;
+                        for (Py_ssize_t i = 0; i < count; i++)
+                            d[i] += s[i];
+                    } else {
+                        for (Py_ssize_t ox = lo; ox < hi; ox++) {
+                            T *d = orow + (xstart + ox * q->sx) * n;
+                            const T *s = srow + ox * n;
+                            for (Py_ssize_t i = 0; i < n; i++)
+                                d[i] += s[i];
+                        }
+                    }
+                }
+            }
+}
+
+/* Max pooling forward on a batch-last (c, h, w, n) array (any strides): window maxima into
+ * C-contiguous y (c, oh, ow, n) and the flat tap index of the first maximum into idx
+ * (int8 or int32, same layout; scratch holds n int32 for the int8 case). Padding reads as -inf, as in the numpy code: it can only win as the
+ * first tap of a window whose valid values are all -inf (or that lies wholly in padding). */
+static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, void *idx,
+                             int idx_bytes, int32_t *restrict scratch, const geom2d *q)
+{
+    const Py_ssize_t n = q->n;
+    const T ninf = -(T)INFINITY;
+    for (Py_ssize_t c = 0; c < q->c; c++)
+        for (Py_ssize_t oy = 0; oy < q->oh; oy++)
+            for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
+                Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
+                T *yr = y + o;
+                int32_t *br = idx_bytes == 4 ? (int32_t *)idx + o : scratch;
+                Py_ssize_t iy0 = oy * q->sy - q->py, ix0 = ox * q->sx - q->px;
+                for (Py_ssize_t i = 0; i < n; i++)
+                    br[i] = 0;
+                for (Py_ssize_t ky = 0; ky < q->kh; ky++) {
+                    Py_ssize_t iy = iy0 + ky;
+                    for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
+                        Py_ssize_t ix = ix0 + kx;
+                        int32_t k = (int32_t)(ky * q->kw + kx);
+                        int inside = iy >= 0 && iy < q->h && ix >= 0 && ix < q->w;
+                        if (k == 0) {
+                            if (inside)
+                                FN(copy_row)(yr, x + c * xs[0] + iy * xs[1] + ix * xs[2], n,
+                                             xs[3]);
+                            else
+                                FN(fill)(yr, n, ninf);
+                            continue;
+                        }
+                        if (!inside)
+                            continue;  /* -inf never beats, and max(y, -inf) == y */
+                        const T *s = x + c * xs[0] + iy * xs[1] + ix * xs[2];
+                        if (xs[3] == 1) {
+                            for (Py_ssize_t i = 0; i < n; i++) {
+                                T v = s[i], b = yr[i];
+                                int gt = v > b, nan = v != v;
+                                int32_t old = br[i], mask = -(int32_t)gt;
+                                yr[i] = (gt | nan) ? v : b;
+                                br[i] = (old & ~mask) | (k & mask);  /* select, vectorizes */
+                            }
+                        } else {
+                            for (Py_ssize_t i = 0; i < n; i++) {
+                                T v = s[i * xs[3]], b = yr[i];
+                                int gt = v > b, nan = v != v;
+                                int32_t old = br[i], mask = -(int32_t)gt;
+                                yr[i] = (gt | nan) ? v : b;
+                                br[i] = (old & ~mask) | (k & mask);
+                            }
+                        }
+                    }
+                }
+                if (idx_bytes == 1) {
+                    int8_t *d = (int8_t *)idx + o;
+                    for (Py_ssize_t i = 0; i < n; i++)
+                        d[i] = (int8_t)br[i];
+                }
+            }
+}
+
+/* Max pooling backward: gx (C-contiguous (c, h, w, n), zeroed here) receives each gy value
+ * (batch-last (c, oh, ow, n), any strides) at its window's argmax (idx: int8 or int32,
+ * C-contiguous).
+ * Taps outside the input (or out-of-range indexes) drop their value. */
+static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx, int idx_bytes,
+                             int32_t *restrict scratch, T *restrict gx, const geom2d *q,
+                             const Py_ssize_t *tap_offset, const Py_ssize_t *tap_y,
+                             const Py_ssize_t *tap_x)
+{
+    const Py_ssize_t n = q->n, taps = q->kh * q->kw;
+    memset(gx, 0, (size_t)(q->c * q->h * q->w * n) * sizeof(T));
+    for (Py_ssize_t c = 0; c < q->c; c++)
+        for (Py_ssize_t oy = 0; oy < q->oh; oy++)
+            for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
+                Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
+                const int32_t *br = (const int32_t *)idx + o;
+                if (idx_bytes == 1) {
+                    const int8_t *s = (const int8_t *)idx + o;
+                    for (Py_ssize_t i = 0; i < n; i++)
+                        scratch[i] = s[i];
+                    br = scratch;
+                }
+                const T *g = gy + c * gs[0] + oy * gs[1] + ox * gs[2];
+                Py_ssize_t iy0 = oy * q->sy - q->py, ix0 = ox * q->sx - q->px;
+                Py_ssize_t base = ((c * q->h + iy0) * q->w + ix0) * n;
+                int inside = iy0 >= 0 && iy0 + q->kh <= q->h && ix0 >= 0 &&
+                             ix0 + q->kw <= q->w;
+                for (Py_ssize_t i = 0; i < n; i++) {
+                    int32_t k = br[i];
+                    if (k < 0 || k >= taps)
+                        continue;
+                    if (!inside) {
+                        Py_ssize_t iy = iy0 + tap_y[k], ix = ix0 + tap_x[k];
+                        if (iy < 0 || iy >= q->h || ix < 0 || ix >= q->w)
+                            continue;
+                    }
+                    gx[base + tap_offset[k] + i] += g[i * gs[3]];
+                }
+            }
+}
+
+/* ReLU forward max(x, 0) with NaN propagated (numpy.clip's semantics) and its backward
+ * gx = gy * (y > 0). */
+static void FN(relu_fwd)(const T *restrict x, T *restrict y, Py_ssize_t size)
+{
+    for (Py_ssize_t i = 0; i < size; i++) {
+        T v = x[i];
+        y[i] = v < 0 ? (T)0 : v;
+    }
+}
+
+static void FN(relu_bwd)(const T *restrict y, const T *restrict gy, T *restrict gx,
+                         Py_ssize_t size)
+{
+    for (Py_ssize_t i = 0; i < size; i++)
+        gx[i] = gy[i] * (T)(y[i] > 0);  /* as numpy's gy * mask: inf * 0 stays NaN */
+}
+
+#undef FN
+#undef CAT
+#undef CAT_

@@ -1,0 +1,236 @@
+"""Optional compiled CPU kernels (the ``_dchain_native`` extension) behind numpy fallbacks.
+
+numpy cannot fuse a chain of elementwise operations or a windowed loop, so the few CPU hot
+spots where that costs (the optimizer updates, max pooling, 2-d im2col/col2im) have C kernels,
+built by ``pip install`` when a C compiler exists (``setup.py``; ``python setup.py build_ext
+--inplace`` for a checkout). Every wrapper here returns None (or False) when the caller should
+run its numpy code instead: the extension is missing, ``DCHAIN_NATIVE=0`` was set when dchain
+was imported, or the arrays are not numpy arrays with the layout the kernel needs. Arguments
+that can never be right (a dtype other than float32/float64, mismatched dtypes or shapes)
+raise TypeError/ValueError naming the argument, so callers gate on :func:`floats` first.
+
+The kernels are single-threaded and release the GIL; they keep the numpy code's operation
+order, so results are equal to it up to the order of sums over overlapping windows.
+"""
+import os
+
+import numpy
+
+try:
+    import _dchain_native as _lib
+except ImportError:  # no compiler at install time, or an interpreter it was not built for
+    _lib = None
+
+_FLOATS = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
+
+
+def _detect():
+    """Whether the kernels are to be used: the extension loaded and not disabled."""
+    setting = os.environ.get('DCHAIN_NATIVE', '1').strip().lower()
+    return _lib is not None and setting not in ('0', 'false', 'no', 'off')
+
+
+#: True when the compiled kernels are loaded and not disabled by ``DCHAIN_NATIVE=0``.
+available = _detect()
+
+
+def floats(*arrays):
+    """Whether ``arrays`` are numpy arrays of one dtype, float32 or float64 (kernels apply)."""
+    first = arrays[0]
+    if not isinstance(first, numpy.ndarray) or first.dtype not in _FLOATS:
+        return False
+    dtype = first.dtype
+    for a in arrays[1:]:
+        if not isinstance(a, numpy.ndarray) or a.dtype != dtype:
+            return False
+    return True
+
+
+def _usable(*arrays, writable=()):
+    """numpy arrays, C-contiguous; those in ``writable`` also writeable."""
+    for a in arrays:
+        if not isinstance(a, numpy.ndarray) or not a.flags.c_contiguous:
+            return False
+    for a in writable:
+        if not a.flags.writeable:
+            return False
+    return True
+
+
+def _check_float(name, a, ref_name=None, ref=None):
+    if a.dtype not in _FLOATS:
+        raise TypeError('{} must be float32 or float64, got {}'.format(name, a.dtype))
+    if ref is not None and a.dtype != ref.dtype:
+        raise TypeError('{} must have the dtype of {} ({}), got {}'.format(
+            name, ref_name, ref.dtype, a.dtype))
+
+
+def _check_shape(name, a, shape):
+    if a.shape != tuple(shape):
+        raise ValueError('{} must have shape {}, got {}'.format(name, tuple(shape), a.shape))
+
+
+def _pair(value, name, minimum):
+    try:
+        a, b = (int(v) for v in value)
+    except (TypeError, ValueError):
+        raise TypeError('{} must be a pair of ints, got {!r}'.format(name, value)) from None
+    if a < minimum or b < minimum:
+        raise ValueError('{} must be >= {}, got {!r}'.format(name, minimum, value))
+    return a, b
+
+
+def _batch_last_4d(name, a):
+    if a.ndim != 4:
+        raise ValueError('{} must be a batch-last (c, h, w, n) array, got ndim {}'.format(
+            name, a.ndim))
+
+
+# --- optimizers ---------------------------------------------------------------------------
+
+def momentum_sgd(param, grad, v, lr, momentum):
+    """``v = momentum * v - lr * grad; param += v`` in one pass; False means use numpy."""
+    if not available or not _usable(param, grad, v, writable=(param, v)):
+        return False
+    _check_float('param', param)
+    _check_float('grad', grad, 'param', param)
+    _check_float('v', v, 'param', param)
+    _check_shape('grad', grad, param.shape)
+    _check_shape('v', v, param.shape)
+    _lib.momentum_sgd(param, grad, v, float(lr), float(momentum))
+    return True
+
+
+def adam(param, grad, m, v, vhat, beta1, beta2, eps, alpha_t, eta=1.0, weight_decay_rate=0.0,
+         bounds=None):
+    """One Adam step in place (see :mod:`dchain.optimizers.adam`); False means use numpy.
+
+    ``vhat`` is the AMSGrad running maximum (or None); ``bounds`` AdaBound's
+    ``(lower, upper)`` step bounds (or None).
+    """
+    states = (m, v) if vhat is None else (m, v, vhat)
+    if not available or not _usable(param, grad, *states, writable=(param,) + states):
+        return False
+    _check_float('param', param)
+    for name, a in zip(('grad', 'm', 'v', 'vhat'), (grad,) + states):
+        _check_float(name, a, 'param', param)
+        _check_shape(name, a, param.shape)
+    lower, upper = (0.0, 0.0) if bounds is None else (float(bounds[0]), float(bounds[1]))
+    _lib.adam(param, grad, m, v, vhat, 1.0 - beta1, 1.0 - beta2, float(eps), float(alpha_t),
+              float(eta), 1.0 - eta * weight_decay_rate, lower, upper, eta != 1,
+              weight_decay_rate != 0, bounds is not None)
+    return True
+
+
+# --- im2col / col2im ----------------------------------------------------------------------
+
+def im2col_2d(xt, ksize, stride, pad, dilate, out_size, pval=0, kernel_first=False, out=None):
+    """2-d :func:`dchain.utils.conv_nd.im2col_batch_last`; None means use numpy.
+
+    ``xt`` is batch-last ``(c, h, w, n)`` with any strides; the result is C-contiguous
+    ``(c, kh, kw, oh, ow, n)`` (``(kh, kw, c, oh, ow, n)`` with ``kernel_first``), written
+    into ``out`` (any shape of that size, C-contiguous) when given.
+    """
+    if not available or not isinstance(xt, numpy.ndarray) or not xt.flags.aligned:
+        return None
+    _check_float('x', xt)
+    _batch_last_4d('x', xt)
+    kh, kw = _pair(ksize, 'ksize', 1)
+    sy, sx = _pair(stride, 'stride', 1)
+    py, px = _pair(pad, 'pad', -(1 << 62))  # negative pads start a block of rows
+    dy, dx = _pair(dilate, 'dilate', 1)
+    oh, ow = _pair(out_size, 'out_size', 0)
+    c, n = xt.shape[0], xt.shape[3]
+    shape = ((kh, kw, c) if kernel_first else (c, kh, kw)) + (oh, ow, n)
+    if out is None:
+        col = numpy.empty(shape, dtype=xt.dtype)
+    else:
+        if not _usable(out, writable=(out,)):
+            return None
+        _check_float('out', out, 'x', xt)
+        if out.size != c * kh * kw * oh * ow * n:
+            raise ValueError('out must have {} elements, got {}'.format(
+                c * kh * kw * oh * ow * n, out.size))
+        col = out.reshape(shape)
+    _lib.im2col_2d(xt, col, sy, sx, py, px, dy, dx, float(pval), bool(kernel_first))
+    return col
+
+
+def col2im_2d(col, in_size, stride, pad, dilate, kernel_first=False, out=None):
+    """2-d :func:`dchain.utils.conv_nd.col2im_batch_last`; None means use numpy.
+
+    ``col`` is C-contiguous ``(c, kh, kw, oh, ow, n)`` (or kernel-first); the patches are
+    summed into ``out`` (C-contiguous ``(c, h, w, n)``, added to) or into a fresh zero array.
+    """
+    if not available or not _usable(col):
+        return None
+    _check_float('col', col)
+    if col.ndim != 6:
+        raise ValueError('col must have 6 dimensions, got {}'.format(col.ndim))
+    sy, sx = _pair(stride, 'stride', 1)
+    py, px = _pair(pad, 'pad', -(1 << 62))
+    dy, dx = _pair(dilate, 'dilate', 1)
+    h, w = _pair(in_size, 'in_size', 0)
+    c = col.shape[2] if kernel_first else col.shape[0]
+    shape = (c, h, w, col.shape[5])
+    if out is None:
+        out = numpy.zeros(shape, dtype=col.dtype)
+    else:
+        if not _usable(out, writable=(out,)):
+            return None
+        _check_float('out', out, 'col', col)
+        _check_shape('out', out, shape)
+    _lib.col2im_2d(col, out, sy, sx, py, px, dy, dx, bool(kernel_first))
+    return out
+
+
+# --- max pooling --------------------------------------------------------------------------
+
+def max_pool_2d_forward(xt, ksize, stride, pad, out_size, index_dtype):
+    """Window maxima and argmax of a batch-last ``(c, h, w, n)`` array (any strides).
+
+    Returns ``(y, indexes)``, both C-contiguous ``(c, oh, ow, n)``, ``indexes`` of
+    ``index_dtype`` (int8 or int32) holding the flat tap of the first maximum (padding reads
+    as -inf); None means use numpy.
+    """
+    if not available or not isinstance(xt, numpy.ndarray) or not xt.flags.aligned:
+        return None
+    _check_float('x', xt)
+    _batch_last_4d('x', xt)
+    index_dtype = numpy.dtype(index_dtype)
+    if index_dtype not in (numpy.dtype(numpy.int8), numpy.dtype(numpy.int32)):
+        raise TypeError('index_dtype must be int8 or int32, got {}'.format(index_dtype))
+    kh, kw = _pair(ksize, 'ksize', 1)
+    sy, sx = _pair(stride, 'stride', 1)
+    py, px = _pair(pad, 'pad', 0)
+    oh, ow = _pair(out_size, 'out_size', 0)
+    shape = (xt.shape[0], oh, ow, xt.shape[3])
+    y = numpy.empty(shape, dtype=xt.dtype)
+    indexes = numpy.empty(shape, dtype=index_dtype)
+    _lib.max_pool_2d_forward(xt, y, indexes, kh, kw, sy, sx, py, px)
+    return y, indexes
+
+
+def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad):
+    """Scatter of a batch-last ``(c, oh, ow, n)`` gradient to its windows' argmax.
+
+    ``indexes`` are those of :func:`max_pool_2d_forward` (any shape of ``gyt``'s size,
+    C-contiguous). Returns a C-contiguous ``(c, h, w, n)`` array; None means use numpy.
+    """
+    if (not available or not isinstance(gyt, numpy.ndarray) or not gyt.flags.aligned or
+            not _usable(indexes)):
+        return None
+    _check_float('gy', gyt)
+    _batch_last_4d('gy', gyt)
+    if indexes.dtype not in (numpy.dtype(numpy.int8), numpy.dtype(numpy.int32)):
+        raise TypeError('indexes must be int8 or int32, got {}'.format(indexes.dtype))
+    if indexes.size != gyt.size:
+        raise ValueError('indexes must have {} elements, got {}'.format(gyt.size,
+                                                                         indexes.size))
+    kh, kw = _pair(ksize, 'ksize', 1)
+    sy, sx = _pair(stride, 'stride', 1)
+    py, px = _pair(pad, 'pad', 0)
+    h, w = _pair(in_size, 'in_size', 0)
+    gx = numpy.empty((gyt.shape[0], h, w, gyt.shape[3]), dtype=gyt.dtype)
+    _lib.max_pool_2d_backward(gyt, indexes.reshape(gyt.shape), gx, kh, kw, sy, sx, py, px)
+    return gx
