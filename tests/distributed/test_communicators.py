@@ -59,6 +59,8 @@ def test_exception_in_one_rank_aborts_the_job(run_mpi):
     assert time.monotonic() - start < 60
     assert proc.stderr.count('injected failure on the last rank') >= 1
     assert '[rank 2/3]' in proc.stderr
+    # The ranks the launcher then kills are not reported as lost.
+    assert 'ended abruptly' not in proc.stderr, proc.stderr[-3000:]
 
 
 def test_sigkill_of_one_rank_ends_the_job(run_mpi):
@@ -67,6 +69,9 @@ def test_sigkill_of_one_rank_ends_the_job(run_mpi):
                    env={'DCHAIN_COLLECTIVE_TIMEOUT': '10'})
     assert proc.returncode != 0
     assert time.monotonic() - start < 60
+    # mpiexec itself names only the PID; the rank's watcher names the rank, and only it.
+    assert '[dchain] rank 1/2 (pid ' in proc.stderr, proc.stderr[-3000:]
+    assert proc.stderr.count('ended abruptly') == 1, proc.stderr[-3000:]
 
 
 def test_hung_rank_is_named_by_the_timeout(run_mpi):

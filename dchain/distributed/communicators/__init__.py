@@ -1,5 +1,6 @@
 """Communicators and ``create_communicator``: pick a backend by name, or the best default."""
 import os
+import uuid
 
 from dchain.distributed.communicators.communicator_base import CommunicatorBase  # noqa
 from dchain.distributed.communicators.single_process_communicator import \
@@ -76,6 +77,11 @@ def create_communicator(communicator_name=None, mpi_comm=None, **kwargs):
             raise TypeError('naive communicator takes no {}'.format(', '.join(unexpected)))
     comm = classes[name](mpi_comm, **kwargs)
     if comm.size > 1:
+        from dchain.distributed import _rank_watch
         from dchain.distributed import global_except_hook
         global_except_hook.add_hook()
+        if _rank_watch.wanted() and not _rank_watch.started():
+            token = comm.bcast_obj(uuid.uuid4().hex if comm.rank == 0 else None)
+            world = MPI.COMM_WORLD
+            _rank_watch.start(world.Get_rank(), world.Get_size(), token)
     return comm
