@@ -141,6 +141,11 @@ def im2col_2d(xt, ksize, stride, pad, dilate, out_size, pval=0, kernel_first=Fal
     dy, dx = _pair(dilate, 'dilate', 1)
     oh, ow = _pair(out_size, 'out_size', 0)
     c, n = xt.shape[0], xt.shape[3]
+    if n > 1 and xt.strides[3] != xt.itemsize and xt.size * 4 < c * kh * kw * oh * ow * n:
+        # Batch-first input (the network's first layer): gathering n elements per window
+        # position with a large stride is slower than one transposing copy followed by
+        # contiguous runs (the columns are several times the input's size).
+        xt = numpy.ascontiguousarray(xt)
     shape = ((kh, kw, c) if kernel_first else (c, kh, kw)) + (oh, ow, n)
     if out is None:
         col = numpy.empty(shape, dtype=xt.dtype)

@@ -145,3 +145,269 @@ def test_optimizer_kernels_reject_bad_arguments():
     with pytest.raises(ValueError, match='m must have shape'):
         _native.adam(f32.copy(), f32, numpy.zeros(3, numpy.float32), f32.copy(), None, 0.9,
                      0.99, 1e-8, 0.1)
+
+
+# --- im2col / col2im ----------------------------------------------------------------------
+
+def _out_len(size, k, s, p, d, cover_all):
+    span = (k - 1) * d + 1
+    if cover_all:
+        return (size + 2 * p - span + s - 1) // s + 1
+    return (size + 2 * p - span) // s + 1
+
+
+def _batch_last_input(shape, dtype, layout, seed=0):
+    """A ``(c, h, w, n)`` array: contiguous, a view of a batch-first one, or strided."""
+    c, h, w, n = shape
+    rng = numpy.random.RandomState(seed)
+    if layout == 'contiguous':
+        return rng.standard_normal(shape).astype(dtype)
+    if layout == 'batch-first':
+        return rng.standard_normal((n, c, h, w)).astype(dtype).transpose(1, 2, 3, 0)
+    return rng.standard_normal((c, h, 2 * w, n + 1)).astype(dtype)[:, :, ::2, 1:]
+
+
+def _im2col_reference(x, k, s, p, d, out, pval):
+    """Explicit loops over (c, ky, kx, oy, ox); also handles negative pads."""
+    c, h, w, n = x.shape
+    col = numpy.full((c, k[0], k[1], out[0], out[1], n), pval, dtype=x.dtype)
+    for ky in range(k[0]):
+        for kx in range(k[1]):
+            for oy in range(out[0]):
+                for ox in range(out[1]):
+                    iy = oy * s[0] - p[0] + ky * d[0]
+                    ix = ox * s[1] - p[1] + kx * d[1]
+                    if 0 <= iy < h and 0 <= ix < w:
+                        col[:, ky, kx, oy, ox] = x[:, iy, ix]
+    return col
+
+
+def _col2im_reference(col, in_size, s, p, d):
+    c, kh, kw, oh, ow, n = col.shape
+    out = numpy.zeros((c,) + tuple(in_size) + (n,), numpy.float64)
+    for ky in range(kh):
+        for kx in range(kw):
+            for oy in range(oh):
+                for ox in range(ow):
+                    iy = oy * s[0] - p[0] + ky * d[0]
+                    ix = ox * s[1] - p[1] + kx * d[1]
+                    if 0 <= iy < in_size[0] and 0 <= ix < in_size[1]:
+                        out[:, iy, ix] += col[:, ky, kx, oy, ox]
+    return out
+
+
+GEOMETRIES = [  # ksize, stride, pad, dilate, cover_all
+    ((3, 3), (1, 1), (1, 1), (1, 1), False),
+    ((3, 2), (2, 1), (0, 2), (1, 1), True),
+    ((2, 3), (3, 2), (1, 0), (2, 1), False),
+    ((1, 1), (3, 3), (0, 0), (1, 1), True),   # cover_all: the last window is all padding
+    ((3, 3), (2, 2), (2, 1), (2, 3), True),
+    ((5, 4), (1, 1), (4, 3), (1, 1), False),  # pads as large as the kernel
+]
+
+
+@needs_native
+@pytest.mark.parametrize('k,s,p,d,cover_all', GEOMETRIES)
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('layout', ['contiguous', 'batch-first', 'strided'])
+@pytest.mark.parametrize('kernel_first', [False, True])
+def test_im2col_kernel(k, s, p, d, cover_all, dtype, layout, kernel_first):
+    x = _batch_last_input((3, 7, 6, 5), dtype, layout)
+    out = tuple(_out_len(x.shape[1 + i], k[i], s[i], p[i], d[i], cover_all) for i in range(2))
+    col = _native.im2col_2d(x, k, s, p, d, out, pval=-2.5, kernel_first=kernel_first)
+    expected = _im2col_reference(x, k, s, p, d, out, -2.5)
+    if kernel_first:
+        expected = expected.transpose(1, 2, 0, 3, 4, 5)
+    assert col.flags.c_contiguous and col.dtype == dtype
+    numpy.testing.assert_array_equal(col, expected)
+
+
+@needs_native
+def test_im2col_kernel_negative_pad_and_out_buffer():
+    # Convolutions cut into row blocks call im2col with a negative pad (start below row 0).
+    x = _batch_last_input((2, 9, 5, 3), numpy.float32, 'contiguous')
+    buffer = numpy.full(2 * 9 * 3 * 5 * 3 + 7, numpy.nan, numpy.float32)
+    out = buffer[:2 * 9 * 3 * 5 * 3]
+    col = _native.im2col_2d(x, (3, 3), (2, 1), (-3, 1), (1, 1), (3, 5), out=out)
+    assert numpy.shares_memory(col, buffer)
+    numpy.testing.assert_array_equal(col, _im2col_reference(x, (3, 3), (2, 1), (-3, 1),
+                                                            (1, 1), (3, 5), 0))
+
+
+@needs_native
+@pytest.mark.parametrize('k,s,p,d,cover_all', GEOMETRIES)
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('kernel_first', [False, True])
+def test_col2im_kernel(k, s, p, d, cover_all, dtype, kernel_first):
+    in_size = (7, 6)
+    out = tuple(_out_len(in_size[i], k[i], s[i], p[i], d[i], cover_all) for i in range(2))
+    rng = numpy.random.RandomState(5)
+    col = rng.standard_normal((3,) + k + out + (5,)).astype(dtype)
+    expected = _col2im_reference(col, in_size, s, p, d)
+    if kernel_first:
+        col = numpy.ascontiguousarray(col.transpose(1, 2, 0, 3, 4, 5))
+    got = _native.col2im_2d(col, in_size, s, p, d, kernel_first=kernel_first)
+    assert got.shape == (3,) + in_size + (5,) and got.dtype == dtype
+    numpy.testing.assert_allclose(got, expected, **_tol(dtype))
+    # With ``out`` the patches are added to what it holds.
+    base = rng.standard_normal(got.shape).astype(dtype)
+    acc = base.copy()
+    assert _native.col2im_2d(col, in_size, s, p, d, kernel_first, out=acc) is acc
+    numpy.testing.assert_allclose(acc, base + expected, **_tol(dtype))
+
+
+@needs_native
+def test_im2col_col2im_decline_and_reject():
+    x = numpy.zeros((2, 4, 4, 3), numpy.float32)
+    with pytest.raises(TypeError, match='x must be float32 or float64'):
+        _native.im2col_2d(x.astype(numpy.float16), (2, 2), (1, 1), (0, 0), (1, 1), (3, 3))
+    with pytest.raises(ValueError, match='x must be a batch-last'):
+        _native.im2col_2d(x[0], (2, 2), (1, 1), (0, 0), (1, 1), (3, 3))
+    with pytest.raises(ValueError, match='stride'):
+        _native.im2col_2d(x, (2, 2), (0, 1), (0, 0), (1, 1), (3, 3))
+    with pytest.raises(TypeError, match='ksize'):
+        _native.im2col_2d(x, 2, (1, 1), (0, 0), (1, 1), (3, 3))
+    with pytest.raises(ValueError, match='out must have'):
+        _native.im2col_2d(x, (2, 2), (1, 1), (0, 0), (1, 1), (3, 3),
+                          out=numpy.zeros(10, numpy.float32))
+    with pytest.raises(TypeError, match='out must have the dtype'):
+        _native.im2col_2d(x, (2, 2), (1, 1), (0, 0), (1, 1), (3, 3),
+                          out=numpy.zeros(2 * 4 * 9 * 3))
+    # A non-contiguous out buffer or column array: the numpy code handles it.
+    strided = numpy.zeros(2 * 2 * 4 * 9 * 3, numpy.float32)[::2]
+    assert _native.im2col_2d(x, (2, 2), (1, 1), (0, 0), (1, 1), (3, 3), out=strided) is None
+    col = numpy.zeros((2, 2, 2, 3, 3, 6), numpy.float32)[..., ::2]
+    assert _native.col2im_2d(col, (4, 4), (1, 1), (0, 0), (1, 1)) is None
+    col = numpy.zeros((2, 2, 2, 3, 3, 3), numpy.float32)
+    with pytest.raises(ValueError, match='out must have shape'):
+        _native.col2im_2d(col, (4, 4), (1, 1), (0, 0), (1, 1),
+                          out=numpy.zeros((2, 4, 5, 3), numpy.float32))
+    with pytest.raises(ValueError, match='col must have 6'):
+        _native.col2im_2d(col[0], (4, 4), (1, 1), (0, 0), (1, 1))
+
+
+@needs_native
+def test_c_entry_points_check_shapes():
+    # The extension itself refuses what would take it outside the arrays' memory.
+    lib = _native._lib
+    x = numpy.zeros((2, 4, 4, 3), numpy.float32)
+    with pytest.raises(ValueError, match='disagree'):
+        lib.im2col_2d(x, numpy.zeros((3, 2, 2, 3, 3, 3), numpy.float32), 1, 1, 0, 0, 1, 1,
+                      0.0, False)
+    with pytest.raises(ValueError, match='C-contiguous'):
+        lib.im2col_2d(x, numpy.zeros((2, 2, 2, 3, 3, 6), numpy.float32)[..., ::2], 1, 1, 0, 0,
+                      1, 1, 0.0, False)
+    y = numpy.zeros((2, 2, 2, 3), numpy.float32)
+    with pytest.raises(ValueError, match='indexes has the wrong shape'):
+        lib.max_pool_2d_forward(x, y, numpy.zeros((2, 2, 2, 4), numpy.int8), 2, 2, 2, 2, 0, 0)
+    with pytest.raises(TypeError, match='indexes must be int8 or int32'):
+        lib.max_pool_2d_forward(x, y, numpy.zeros(y.shape, numpy.int64), 2, 2, 2, 2, 0, 0)
+    with pytest.raises(ValueError, match='more taps'):
+        lib.max_pool_2d_forward(x, y, numpy.zeros(y.shape, numpy.int8), 16, 16, 2, 2, 0, 0)
+    with pytest.raises(TypeError, match='dtype of'):
+        lib.momentum_sgd(numpy.zeros(3), numpy.zeros(3, numpy.float32), numpy.zeros(3), 1., 1.)
+
+
+# --- max pooling --------------------------------------------------------------------------
+
+def _max_pool_reference(x, k, s, p, out):
+    """Window maxima and first argmax of a batch-last array, padding read as -inf."""
+    c, h, w, n = x.shape
+    y = numpy.full((c,) + out + (n,), -numpy.inf, x.dtype)
+    idx = numpy.zeros((c,) + out + (n,), numpy.int64)
+    for oy in range(out[0]):
+        for ox in range(out[1]):
+            for ky in range(k[0]):
+                for kx in range(k[1]):
+                    iy, ix = oy * s[0] - p[0] + ky, ox * s[1] - p[1] + kx
+                    if not (0 <= iy < h and 0 <= ix < w):
+                        continue
+                    v = x[:, iy, ix]
+                    better = v > y[:, oy, ox]
+                    y[:, oy, ox] = numpy.where(better, v, y[:, oy, ox])
+                    idx[:, oy, ox] = numpy.where(better, ky * k[1] + kx, idx[:, oy, ox])
+    return y, idx
+
+
+def _max_pool_grad_reference(gy, idx, in_size, k, s, p):
+    c, oh, ow, n = gy.shape
+    gx = numpy.zeros((c,) + tuple(in_size) + (n,), numpy.float64)
+    for ci, oy, ox, j in numpy.ndindex(c, oh, ow, n):
+        ky, kx = divmod(int(idx[ci, oy, ox, j]), k[1])
+        iy, ix = oy * s[0] - p[0] + ky, ox * s[1] - p[1] + kx
+        if 0 <= iy < in_size[0] and 0 <= ix < in_size[1]:
+            gx[ci, iy, ix, j] += gy[ci, oy, ox, j]
+    return gx
+
+
+POOLS = [  # ksize, stride, pad, cover_all
+    ((2, 2), (2, 2), (0, 0), False),
+    ((3, 3), (2, 2), (1, 1), True),
+    ((3, 2), (1, 2), (1, 0), False),
+    ((2, 3), (3, 1), (0, 1), True),
+    ((1, 1), (3, 3), (0, 0), True),  # the last window lies wholly past the input
+    ((3, 3), (3, 3), (0, 0), True),
+]
+
+
+@needs_native
+@pytest.mark.parametrize('k,s,p,cover_all', POOLS)
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('layout', ['contiguous', 'batch-first', 'strided'])
+@pytest.mark.parametrize('index_dtype', [numpy.int8, numpy.int32])
+def test_max_pool_kernels(k, s, p, cover_all, dtype, layout, index_dtype):
+    x = _batch_last_input((3, 7, 8, 5), dtype, layout, seed=6)
+    out = tuple(_out_len(x.shape[1 + i], k[i], s[i], p[i], 1, cover_all) for i in range(2))
+    y, idx = _native.max_pool_2d_forward(x, k, s, p, out, index_dtype)
+    ey, eidx = _max_pool_reference(x, k, s, p, out)
+    assert y.dtype == dtype and idx.dtype == index_dtype
+    numpy.testing.assert_array_equal(y, ey)
+    numpy.testing.assert_array_equal(idx, eidx)
+    gy = _batch_last_input(y.shape, dtype, layout, seed=7)
+    gx = _native.max_pool_2d_backward(gy, idx.reshape(-1), x.shape[1:3], k, s, p)
+    assert gx.shape == x.shape and gx.dtype == dtype
+    numpy.testing.assert_allclose(gx, _max_pool_grad_reference(gy, idx, x.shape[1:3], k, s, p),
+                                  **_tol(dtype))
+
+
+@needs_native
+def test_max_pool_kernel_ties_nan_and_inf():
+    x = numpy.array([[1, 1], [1, 1]], numpy.float32).reshape(1, 2, 2, 1)
+    y, idx = _native.max_pool_2d_forward(x, (2, 2), (2, 2), (0, 0), (1, 1), numpy.int8)
+    assert y.item() == 1 and idx.item() == 0  # the first maximum wins
+    x = numpy.array([[-1, numpy.nan], [5, 2]], numpy.float32).reshape(1, 2, 2, 1)
+    y, idx = _native.max_pool_2d_forward(x, (2, 2), (2, 2), (0, 0), (1, 1), numpy.int8)
+    assert numpy.isnan(y.item())  # NaN propagates as in numpy.maximum
+    x = numpy.full((1, 2, 2, 1), -numpy.inf, numpy.float64)
+    y, idx = _native.max_pool_2d_forward(x, (3, 3), (1, 1), (1, 1), (2, 2), numpy.int32)
+    assert numpy.all(y == -numpy.inf) and numpy.all(idx == 0)
+
+
+@needs_native
+def test_max_pool_backward_drops_out_of_range_indexes():
+    gy = numpy.ones((1, 2, 2, 1), numpy.float32)
+    idx = numpy.array([0, 5, -1, 3], numpy.int8)  # 5 and -1 are no tap of a 2x2 window
+    gx = _native.max_pool_2d_backward(gy, idx, (4, 4), (2, 2), (2, 2), (0, 0))
+    assert gx.sum() == 2 and gx[0, 0, 0, 0] == 1 and gx[0, 3, 3, 0] == 1
+
+
+@needs_native
+def test_max_pool_wrappers_reject_bad_arguments():
+    x = numpy.zeros((2, 4, 4, 3), numpy.float32)
+    with pytest.raises(TypeError, match='index_dtype'):
+        _native.max_pool_2d_forward(x, (2, 2), (2, 2), (0, 0), (2, 2), numpy.int64)
+    with pytest.raises(TypeError, match='x must be float32'):
+        _native.max_pool_2d_forward(x.astype(numpy.float16), (2, 2), (2, 2), (0, 0), (2, 2),
+                                    numpy.int8)
+    with pytest.raises(ValueError, match='pad'):
+        _native.max_pool_2d_forward(x, (2, 2), (2, 2), (-1, 0), (2, 2), numpy.int8)
+    gy = numpy.zeros((2, 2, 2, 3), numpy.float32)
+    with pytest.raises(ValueError, match='indexes must have 24'):
+        _native.max_pool_2d_backward(gy, numpy.zeros(23, numpy.int8), (4, 4), (2, 2), (2, 2),
+                                     (0, 0))
+    with pytest.raises(TypeError, match='indexes must be int8'):
+        _native.max_pool_2d_backward(gy, numpy.zeros(24, numpy.int16), (4, 4), (2, 2), (2, 2),
+                                     (0, 0))
+    with pytest.raises(ValueError, match='gy must be a batch-last'):
+        _native.max_pool_2d_backward(gy[0], numpy.zeros(12, numpy.int8), (4, 4), (2, 2),
+                                     (2, 2), (0, 0))

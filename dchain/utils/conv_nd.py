@@ -6,7 +6,9 @@ moves runs of ``d_N * n`` contiguous elements instead of rows of ``d_N``, which 
 im2col/col2im cheap next to the GEMM; outputs are allocated batch-last and handed back as
 ``(n, c, ...)`` views, so a chain of convolutions and poolings never transposes.
 
-im2col and col2im loop over kernel offsets only (``prod(ksize)`` iterations); each iteration
+For 2-d kernels, :mod:`dchain._native` has compiled im2col/col2im loops (used when built);
+the numpy code below is the fallback and the reference. The numpy im2col and col2im loop over
+kernel offsets only (``prod(ksize)`` iterations); each iteration
 is one vectorized copy (or add) of the part of the window that falls inside the input, and
 the padded border is filled with ``pval`` without materializing a padded input.
 
@@ -21,6 +23,7 @@ import threading
 
 import numpy
 
+from dchain import _native
 from dchain import backend
 
 
@@ -180,6 +183,12 @@ def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
     Returns:
         The column array (C-contiguous) in the chosen layout.
     """
+    if len(ksize) == 2 and _native.available and _native.floats(xt) and \
+            (out is None or _native.floats(out)):
+        col = _native.im2col_2d(xt, ksize, stride, pad, dilate, out_size, pval, kernel_first,
+                                out)
+        if col is not None:
+            return col
     c = xt.shape[0]
     in_size = xt.shape[1:-1]
     n = xt.shape[-1]
@@ -216,6 +225,11 @@ def col2im_batch_last(col, in_size, stride, pad, dilate, kernel_first=False, ksi
     """
     ndim = len(in_size)
     broadcast = ksize is not None
+    if not broadcast and ndim == 2 and _native.available and _native.floats(col) and \
+            (out is None or _native.floats(out)):
+        result = _native.col2im_2d(col, in_size, stride, pad, dilate, kernel_first, out)
+        if result is not None:
+            return result
     if broadcast:
         c, n = col.shape[0], col.shape[-1]
         out_size = col.shape[1:-1]

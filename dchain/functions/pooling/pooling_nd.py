@@ -6,6 +6,7 @@ Like the convolutions, pooling works on batch-last views ``(c, *size, n)`` (see
 """
 import numpy
 
+from dchain import _native
 from dchain import backend
 from dchain import function_node
 from dchain.utils import conv_nd
@@ -161,6 +162,13 @@ def max_with_indexes(geometry, x):
     """
     xp = backend.get_array_module(x)
     xt = conv_nd.to_batch_last(x)
+    if len(geometry.ksize) == 2 and _native.available and _native.floats(xt):
+        # One pass over each window instead of four array passes per tap.
+        result = _native.max_pool_2d_forward(xt, geometry.ksize, geometry.stride,
+                                             geometry.pad, geometry.out_size,
+                                             _index_dtype(geometry.kernel_size))
+        if result is not None:
+            return result[0], result[1].reshape(-1)
     taps = _tap_views(geometry, xt)
     if taps is None:
         # Some windows reach into the padding: build columns with -inf there.
@@ -192,6 +200,12 @@ class MaxPoolingScatter(function_node.FunctionNode):
         xp = backend.get_array_module(gy)
         g = self.geometry
         gyt = conv_nd.to_batch_last(gy)
+        if (len(g.ksize) == 2 and _native.available and _native.floats(gyt) and
+                self.indexes.dtype in (numpy.int8, numpy.int32)):
+            gx = _native.max_pool_2d_backward(gyt, self.indexes, g.in_size, g.ksize, g.stride,
+                                              g.pad)
+            if gx is not None:
+                return conv_nd.from_batch_last(gx),
         c, n = gyt.shape[0], gyt.shape[-1]
         idx = self.indexes.reshape(gyt.shape)
         # Windows that tile the input (stride == ksize, no padding) never share a pixel:
