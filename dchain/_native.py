@@ -239,3 +239,38 @@ def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad):
     gx = numpy.empty((gyt.shape[0], h, w, gyt.shape[3]), dtype=gyt.dtype)
     _lib.max_pool_2d_backward(gyt, indexes.reshape(gyt.shape), gx, kh, kw, sy, sx, py, px)
     return gx
+
+
+# --- relu ---------------------------------------------------------------------------------
+
+def _dense_views(*arrays):
+    """C-contiguous views of equally laid out dense arrays (one axis order for all), or None.
+
+    Elementwise kernels do not care about the order of elements, only that every operand
+    stores them in the same one: a batch-last buffer seen as ``(n, c, h, w)`` qualifies.
+    """
+    first = arrays[0]
+    if all(a.flags.c_contiguous for a in arrays):
+        return arrays
+    for a in arrays[1:]:
+        if a.shape != first.shape or a.strides != first.strides:
+            return None
+    order = sorted(range(first.ndim), key=lambda i: -first.strides[i])
+    views = tuple(a.transpose(order) for a in arrays)
+    return views if views[0].flags.c_contiguous else None
+
+
+def relu_backward(y, gy):
+    """``gy * (y > 0)`` in one pass (ReLU's gradient from its output); None means use numpy.
+
+    ``y`` and ``gy`` must be numpy arrays of one float dtype and shape, stored densely in the
+    same axis order (as a batch-last activation and its gradient are).
+    """
+    if not available or not floats(y, gy) or y.shape != gy.shape:
+        return None
+    gx = numpy.empty_like(y)
+    views = _dense_views(y, gy, gx)
+    if views is None:
+        return None
+    _lib.relu_backward(*views)
+    return gx

@@ -411,3 +411,32 @@ def test_max_pool_wrappers_reject_bad_arguments():
     with pytest.raises(ValueError, match='gy must be a batch-last'):
         _native.max_pool_2d_backward(gy[0], numpy.zeros(12, numpy.int8), (4, 4), (2, 2),
                                      (2, 2), (0, 0))
+
+
+# --- relu ---------------------------------------------------------------------------------
+
+@needs_native
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('layout', ['c', 'batch-last'])
+def test_relu_backward_kernel(dtype, layout):
+    rng = numpy.random.RandomState(8)
+    y = numpy.maximum(rng.standard_normal((5, 3, 7, 3)), 0).astype(dtype)
+    gy = rng.standard_normal(y.shape).astype(dtype)
+    gy[0, 0, 0, :] = [numpy.inf, numpy.nan, -numpy.inf]
+    if layout == 'batch-last':
+        y, gy = (numpy.ascontiguousarray(a.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+                 for a in (y, gy))
+    gx = _native.relu_backward(y, gy)
+    assert gx.dtype == dtype and gx.strides == y.strides
+    with numpy.errstate(invalid='ignore'):
+        expected = gy * (y > 0).astype(dtype)  # inf * 0 is NaN, as in numpy's gy * mask
+    numpy.testing.assert_array_equal(gx, expected)
+
+
+@needs_native
+def test_relu_backward_declines_mixed_layouts_and_dtypes():
+    y = numpy.ones((4, 6), numpy.float32)
+    assert _native.relu_backward(y, numpy.ones((6, 4), numpy.float32).T) is None
+    assert _native.relu_backward(y, numpy.ones((4, 6))) is None
+    assert _native.relu_backward(y, numpy.ones((4, 5), numpy.float32)) is None
+    assert _native.relu_backward(y[:, ::2], numpy.ones((4, 3), numpy.float32)) is None

@@ -1,6 +1,7 @@
 """Rectified linear unit (``F.relu``)."""
 import numpy
 
+from dchain import _native
 from dchain import function_node
 from dchain import utils
 from dchain.utils import type_check
@@ -25,8 +26,7 @@ class ReLU(function_node.FunctionNode):
         return utils.force_array(xp.maximum(x, x.dtype.type(0))),
 
     def backward(self, indexes, grad_outputs):
-        y = self.output_data[0]
-        return ReLUGrad(y > 0).apply((grad_outputs[0],))
+        return ReLUGradFromOutput(self.output_data[0]).apply((grad_outputs[0],))
 
 
 class ReLUGrad(function_node.FunctionNode):
@@ -41,6 +41,28 @@ class ReLUGrad(function_node.FunctionNode):
 
     def backward(self, indexes, grad_outputs):
         return ReLUGrad(self.mask).apply(grad_outputs)
+
+
+class ReLUGradFromOutput(function_node.FunctionNode):
+    """``gy * (y > 0)`` from ReLU's output ``y``; linear in ``gy`` like :class:`ReLUGrad`.
+
+    Keeping ``y`` instead of a mask lets the compiled kernel (when built) do the comparison
+    and the product in one pass, without a boolean temporary.
+    """
+
+    def __init__(self, y):
+        self.y = y
+
+    def forward(self, inputs):
+        gy, = inputs
+        if _native.available:
+            gx = _native.relu_backward(self.y, gy)
+            if gx is not None:
+                return gx,
+        return utils.force_array(gy * (self.y > 0)),
+
+    def backward(self, indexes, grad_outputs):
+        return ReLUGradFromOutput(self.y).apply(grad_outputs)
 
 
 def relu(x):

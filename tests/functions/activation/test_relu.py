@@ -4,11 +4,22 @@ import pytest
 
 import dchain
 import dchain.functions as F
+from dchain import _native
 from dchain import gradient_check
 from dchain.utils import type_check
 
 TOL = {numpy.float16: dict(atol=5e-2, rtol=5e-2), numpy.float32: dict(atol=1e-4, rtol=1e-3),
        numpy.float64: dict(atol=1e-6, rtol=1e-5)}
+
+
+@pytest.fixture(autouse=True, params=['native', 'numpy'])
+def kernels(request, monkeypatch):
+    """Every test runs twice: with the compiled kernels (where built) and with numpy."""
+    if request.param == 'numpy':
+        monkeypatch.setattr(_native, 'available', False)
+    elif not _native.available:
+        pytest.skip('compiled kernels not built')
+    return request.param
 
 
 def _input(shape, dtype):
@@ -58,3 +69,24 @@ def test_node_object_as_layer():
 def test_invalid_dtype():
     with pytest.raises(type_check.InvalidType):
         F.relu(numpy.arange(4, dtype=numpy.int32))
+
+
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+@pytest.mark.parametrize('layout', ['c', 'batch-last', 'strided'])
+def test_gradient_in_any_layout(dtype, layout):
+    # Activations of convolutions are (n, c, h, w) views of batch-last buffers; the gradient
+    # that reaches relu has the same layout, or any other.
+    base = _input((5, 3, 4, 2), dtype)
+    if layout == 'batch-last':
+        x = numpy.ascontiguousarray(base.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    elif layout == 'strided':
+        x = numpy.concatenate([base, base], axis=3)[..., ::2]
+    else:
+        x = base
+    xv = dchain.Variable(x)
+    y = F.relu(xv)
+    gy = numpy.random.randn(*x.shape).astype(dtype)
+    y.grad = numpy.ascontiguousarray(gy) if layout == 'strided' else gy
+    y.backward()
+    assert xv.grad.dtype == dtype
+    numpy.testing.assert_array_equal(xv.grad, numpy.where(x > 0, gy, 0))
