@@ -438,8 +438,13 @@ static PyObject *py_max_pool_2d_backward(PyObject *self, PyObject *args)
         table[k] = (table[taps + k] * q.w + table[2 * taps + k]) * q.n;
     }
     int t = float_type(gy), ib = index_bytes(idx);
+    int tiles = q.sy == q.kh && q.sx == q.kw && q.py == 0 && q.px == 0;
     Py_BEGIN_ALLOW_THREADS
-    if (t == T_F32)
+    if (tiles && t == T_F32)
+        max_pool_bwd_tiles_f32(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q);
+    else if (tiles)
+        max_pool_bwd_tiles_f64(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q);
+    else if (t == T_F32)
         max_pool_bwd_f32(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q, table, table + taps,
                          table + 2 * taps);
     else

@@ -272,6 +272,62 @@ static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx,
             }
 }
 
+/* Max pooling backward when the windows tile the input (stride == ksize, no padding): every
+ * pixel belongs to at most one window, so each is written once (the gradient at its window's
+ * argmax, zero elsewhere) with no zero fill and no read-modify-write; pixels past the last
+ * window are zeroed. */
+static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void *idx,
+                                   int idx_bytes, int32_t *restrict scratch, T *restrict gx,
+                                   const geom2d *q)
+{
+    const Py_ssize_t n = q->n;
+    const Py_ssize_t rows = q->oh * q->kh < q->h ? q->oh * q->kh : q->h;
+    const Py_ssize_t cols = q->ow * q->kw < q->w ? q->ow * q->kw : q->w;
+    for (Py_ssize_t c = 0; c < q->c; c++) {
+        for (Py_ssize_t oy = 0; oy < q->oh; oy++)
+            for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
+                Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
+                const int32_t *br = (const int32_t *)idx + o;
+                if (idx_bytes == 1) {
+                    const int8_t *s = (const int8_t *)idx + o;
+                    for (Py_ssize_t i = 0; i < n; i++)
+                        scratch[i] = s[i];
+                    br = scratch;
+                }
+                const T *g = gy + c * gs[0] + oy * gs[1] + ox * gs[2];
+                for (Py_ssize_t ky = 0; ky < q->kh; ky++) {
+                    Py_ssize_t iy = oy * q->kh + ky;
+                    if (iy >= q->h)
+                        break;
+                    for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
+                        Py_ssize_t ix = ox * q->kw + kx;
+                        if (ix >= q->w)
+                            break;
+                        int32_t k = (int32_t)(ky * q->kw + kx);
+                        T *d = gx + ((c * q->h + iy) * q->w + ix) * n;
+                        /* loads before the select: branch-free, so it vectorizes */
+                        if (gs[3] == 1) {
+                            for (Py_ssize_t i = 0; i < n; i++) {
+                                T v = g[i];
+                                d[i] = br[i] == k ? v : (T)0;
+                            }
+                        } else {
+                            for (Py_ssize_t i = 0; i < n; i++) {
+                                T v = g[i * gs[3]];
+                                d[i] = br[i] == k ? v : (T)0;
+                            }
+                        }
+                    }
+                }
+            }
+        for (Py_ssize_t iy = 0; iy < q->h; iy++) {
+            Py_ssize_t from = iy < rows ? cols : 0;
+            T *d = gx + ((c * q->h + iy) * q->w + from) * n;
+            memset(d, 0, (size_t)((q->w - from) * n) * sizeof(T));
+        }
+    }
+}
+
 /* ReLU forward max(x, 0) with NaN propagated (numpy.clip's semantics) and its backward
  * gx = gy * (y > 0). */
 static void FN(relu_fwd)(const T *restrict x, T *restrict y, Py_ssize_t size)
