@@ -183,6 +183,36 @@ static int check_window(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t sy, Py_ssize_t 
 
 /* ---- optimizers --------------------------------------------------------------------------- */
 
+static PyObject *py_sgd(PyObject *self, PyObject *args)
+{
+    PyObject *po, *go;
+    double lr;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOd:sgd", &po, &go, &lr))
+        return NULL;
+    Py_buffer *p = get_buffer(&s, po, 1, 1, "param");
+    Py_buffer *g = p ? get_buffer(&s, go, 0, 1, "grad") : NULL;
+    if (!g || check_same_float(p, g, "param", "grad"))
+        goto fail;
+    if (g->len != p->len) {
+        PyErr_SetString(PyExc_ValueError, "param and grad must have the same size");
+        goto fail;
+    }
+    Py_ssize_t size = p->len / p->itemsize;
+    int t = float_type(p);
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        sgd_f32(p->buf, g->buf, size, (float)lr);
+    else
+        sgd_f64(p->buf, g->buf, size, lr);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
 static PyObject *py_momentum_sgd(PyObject *self, PyObject *args)
 {
     PyObject *po, *go, *vo;
@@ -522,6 +552,7 @@ fail:
 }
 
 static PyMethodDef methods[] = {
+    {"sgd", py_sgd, METH_VARARGS, "sgd(param, grad, lr): param -= lr * grad."},
     {"momentum_sgd", py_momentum_sgd, METH_VARARGS,
      "momentum_sgd(param, grad, v, lr, momentum): v = momentum*v - lr*grad; param += v."},
     {"adam", py_adam, METH_VARARGS,

@@ -9,6 +9,13 @@
 #define CAT(a, b) CAT_(a, b)
 #define FN(name) CAT(name, SUF)
 
+/* param -= lr * grad */
+static void FN(sgd)(T *restrict p, const T *restrict g, Py_ssize_t size, T lr)
+{
+    for (Py_ssize_t i = 0; i < size; i++)
+        p[i] = p[i] - lr * g[i];
+}
+
 /* v = momentum * v - lr * grad; param += v */
 static void FN(momentum_sgd)(T *restrict p, const T *restrict g, T *restrict v, Py_ssize_t size,
                              T lr, T momentum)
@@ -171,8 +178,9 @@ static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, 
 
 /* Max pooling forward on a batch-last (c, h, w, n) array (any strides): window maxima into
  * C-contiguous y (c, oh, ow, n) and the flat tap index of the first maximum into idx
- * (int8 or int32, same layout; scratch holds n int32 for the int8 case). Padding reads as -inf, as in the numpy code: it can only win as the
- * first tap of a window whose valid values are all -inf (or that lies wholly in padding). */
+ * (int8 or int32, same layout; scratch holds n int32 for the int8 case). Padding reads as
+ * -inf, as in the numpy code: it can only win as the first tap of a window whose valid values
+ * are all -inf (or that lies wholly in padding). */
 static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, void *idx,
                              int idx_bytes, int32_t *restrict scratch, const geom2d *q)
 {

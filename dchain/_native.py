@@ -1,7 +1,8 @@
 """Optional compiled CPU kernels (the ``_dchain_native`` extension) behind numpy fallbacks.
 
 numpy cannot fuse a chain of elementwise operations or a windowed loop, so the few CPU hot
-spots where that costs (the optimizer updates, max pooling, 2-d im2col/col2im) have C kernels,
+spots where that costs (the optimizer updates, max pooling, 2-d im2col/col2im, ReLU's
+gradient) have C kernels,
 built by ``pip install`` when a C compiler exists (``setup.py``; ``python setup.py build_ext
 --inplace`` for a checkout). Every wrapper here returns None (or False) when the caller should
 run its numpy code instead: the extension is missing, ``DCHAIN_NATIVE=0`` was set when dchain
@@ -87,6 +88,17 @@ def _batch_last_4d(name, a):
 
 
 # --- optimizers ---------------------------------------------------------------------------
+
+def sgd(param, grad, lr):
+    """``param -= lr * grad`` in one pass, without a temporary; False means use numpy."""
+    if not available or not _usable(param, grad, writable=(param,)):
+        return False
+    _check_float('param', param)
+    _check_float('grad', grad, 'param', param)
+    _check_shape('grad', grad, param.shape)
+    _lib.sgd(param, grad, float(lr))
+    return True
+
 
 def momentum_sgd(param, grad, v, lr, momentum):
     """``v = momentum * v - lr * grad; param += v`` in one pass; False means use numpy."""

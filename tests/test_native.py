@@ -48,6 +48,7 @@ def test_environment_switch_at_import():
 def test_wrappers_decline_when_unavailable(monkeypatch):
     monkeypatch.setattr(_native, 'available', False)
     p = numpy.zeros(4, numpy.float32)
+    assert _native.sgd(p, p.copy(), 0.1) is False
     assert _native.momentum_sgd(p, p.copy(), p.copy(), 0.1, 0.9) is False
     assert _native.adam(p, p.copy(), p.copy(), p.copy(), None, 0.9, 0.99, 1e-8, 0.1) is False
     x = numpy.zeros((1, 4, 4, 2), numpy.float32)
@@ -69,6 +70,19 @@ def test_floats():
 
 
 # --- optimizer kernels --------------------------------------------------------------------
+
+@needs_native
+@pytest.mark.parametrize('dtype', FLOATS)
+def test_sgd_kernel(dtype):
+    rng = numpy.random.RandomState(0)
+    p, g = (rng.uniform(-1, 1, (3, 337)).astype(dtype) for _ in range(2))
+    expected = p.astype(numpy.float64) - 0.01 * g
+    assert _native.sgd(p, g, 0.01) is True
+    numpy.testing.assert_allclose(p, expected, **_tol(dtype))
+    with pytest.raises(ValueError, match='grad must have shape'):
+        _native.sgd(p, g[:, 1:].copy(), 0.01)
+    assert _native.sgd(p[:, ::2], g[:, ::2], 0.01) is False
+
 
 @needs_native
 @pytest.mark.parametrize('dtype', FLOATS)

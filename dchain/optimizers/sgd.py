@@ -1,4 +1,5 @@
 """Plain stochastic gradient descent: ``param -= lr * grad``."""
+from dchain import _native
 from dchain import optimizer
 
 _default_hyperparam = optimizer.Hyperparameter()
@@ -19,6 +20,9 @@ class SGDRule(optimizer.UpdateRule):
             self.hyperparam.lr = lr
 
     def update_core_cpu(self, param):
+        if _native.available and _native.floats(param.array, param.grad) and \
+                _native.sgd(param.array, param.grad, self.hyperparam.lr):
+            return  # one pass, no temporary
         # One temporary: scaling the gradient in place would destroy it for the caller.
         param.array -= self.hyperparam.lr * param.grad
 

@@ -289,7 +289,8 @@ def test_msvag_zero_gradient_entries_stay_finite():
     assert link.w.array[0] == 1.0
 
 
-_FUSED = [c for c in CASES if c[0].startswith(('MomentumSGD', 'Adam', 'AMS'))]
+_FUSED = [c for c in CASES
+          if c[0] in ('SGD', 'MomentumSGD') or c[0].startswith(('Adam', 'AMS'))]
 
 
 @pytest.mark.parametrize('name,make,reference', _FUSED, ids=[c[0] for c in _FUSED])
