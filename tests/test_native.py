@@ -59,6 +59,7 @@ def test_wrappers_decline_when_unavailable(monkeypatch):
     gy = numpy.zeros((1, 2, 2, 2), numpy.float32)
     assert _native.max_pool_2d_backward(gy, numpy.zeros(8, numpy.int8), (4, 4), (2, 2),
                                         (2, 2), (0, 0)) is None
+    assert _native.relu_backward(gy, gy.copy()) is None
 
 
 def test_floats():
@@ -454,3 +455,25 @@ def test_relu_backward_declines_mixed_layouts_and_dtypes():
     assert _native.relu_backward(y, numpy.ones((4, 6))) is None
     assert _native.relu_backward(y, numpy.ones((4, 5), numpy.float32)) is None
     assert _native.relu_backward(y[:, ::2], numpy.ones((4, 3), numpy.float32)) is None
+
+
+# --- unusual layouts and sizes ------------------------------------------------------------
+
+@needs_native
+def test_kernels_read_reversed_and_empty_inputs():
+    x = _batch_last_input((2, 6, 5, 3), numpy.float64, 'contiguous', seed=9)[:, ::-1, ::-1]
+    col = _native.im2col_2d(x, (2, 3), (1, 2), (1, 0), (1, 1), (7, 2))
+    numpy.testing.assert_array_equal(col, _im2col_reference(x, (2, 3), (1, 2), (1, 0),
+                                                            (1, 1), (7, 2), 0))
+    y, idx = _native.max_pool_2d_forward(x, (2, 2), (2, 2), (0, 0), (3, 3), numpy.int8)
+    ey, eidx = _max_pool_reference(x, (2, 2), (2, 2), (0, 0), (3, 3))
+    numpy.testing.assert_array_equal(y, ey)
+    numpy.testing.assert_array_equal(idx, eidx)
+    # An empty batch gives empty results rather than touching memory.
+    empty = numpy.zeros((2, 6, 5, 0), numpy.float32)
+    assert _native.im2col_2d(empty, (3, 3), (1, 1), (1, 1), (1, 1), (6, 5)).shape == \
+        (2, 3, 3, 6, 5, 0)
+    y, idx = _native.max_pool_2d_forward(empty, (2, 2), (2, 2), (0, 0), (3, 3), numpy.int8)
+    assert y.shape == idx.shape == (2, 3, 3, 0)
+    assert _native.max_pool_2d_backward(y, idx, (6, 5), (2, 2), (2, 2), (0, 0)).shape == \
+        empty.shape

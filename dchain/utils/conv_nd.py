@@ -6,11 +6,11 @@ moves runs of ``d_N * n`` contiguous elements instead of rows of ``d_N``, which 
 im2col/col2im cheap next to the GEMM; outputs are allocated batch-last and handed back as
 ``(n, c, ...)`` views, so a chain of convolutions and poolings never transposes.
 
-For 2-d kernels, :mod:`dchain._native` has compiled im2col/col2im loops (used when built);
-the numpy code below is the fallback and the reference. The numpy im2col and col2im loop over
-kernel offsets only (``prod(ksize)`` iterations); each iteration
-is one vectorized copy (or add) of the part of the window that falls inside the input, and
-the padded border is filled with ``pval`` without materializing a padded input.
+The numpy im2col and col2im loop over kernel offsets only (``prod(ksize)`` iterations); each
+iteration is one vectorized copy (or add) of the part of the window that falls inside the
+input, and the padded border is filled with ``pval`` without materializing a padded input.
+For 2-d kernels the compiled loops of :mod:`dchain._native` (when built) do the same work in
+one pass; the numpy code is their fallback and the reference the tests compare them with.
 
 The column buffers of convolutions are scratch space: :func:`workspace` hands out one
 per-thread buffer that grows to the largest one needed and is reused, as cuDNN's workspace
