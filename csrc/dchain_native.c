@@ -396,7 +396,7 @@ static int pool_geometry(geom2d *q, const Py_buffer *img, const Py_buffer *poole
     }
     if (check_window(q->kh, q->kw, q->sy, q->sx, 1, 1))
         return -1;
-    if (q->kh * q->kw > (ib == 1 ? 127 : INT32_MAX)) {
+    if (q->kh > INT32_MAX / q->kw || q->kh * q->kw > (ib == 1 ? 127 : INT32_MAX)) {
         PyErr_SetString(PyExc_ValueError, "the window has more taps than indexes can hold");
         return -1;
     }
