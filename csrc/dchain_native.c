@@ -87,6 +87,11 @@ static Py_buffer *get_buffer(buffers *s, PyObject *obj, int writable, int contig
         return NULL;
     }
     s->count++;
+    if (b->itemsize > 0 && (uintptr_t)b->buf % (uintptr_t)b->itemsize != 0) {
+        /* vectorized loops assume elements aligned to their size */
+        PyErr_Format(PyExc_ValueError, "%s is not aligned to its item size", name);
+        return NULL;
+    }
     return b;
 }
 

@@ -48,9 +48,14 @@ def floats(*arrays):
 
 
 def _usable(*arrays, writable=()):
-    """numpy arrays, C-contiguous; those in ``writable`` also writeable."""
+    """numpy arrays, C-contiguous and aligned; those in ``writable`` also writeable.
+
+    (The vectorized loops assume each element is aligned to its size, which a view of a raw
+    byte buffer at an odd offset need not be.)
+    """
     for a in arrays:
-        if not isinstance(a, numpy.ndarray) or not a.flags.c_contiguous:
+        if not isinstance(a, numpy.ndarray) or not a.flags.c_contiguous or \
+                not a.flags.aligned:
             return False
     for a in writable:
         if not a.flags.writeable:
@@ -262,6 +267,8 @@ def _dense_views(*arrays):
     stores them in the same one: a batch-last buffer seen as ``(n, c, h, w)`` qualifies.
     """
     first = arrays[0]
+    if not all(a.flags.aligned for a in arrays):
+        return None
     if all(a.flags.c_contiguous for a in arrays):
         return arrays
     for a in arrays[1:]:

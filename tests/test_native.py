@@ -143,6 +143,12 @@ def test_optimizer_kernels_decline_non_contiguous_and_read_only():
     ro.flags.writeable = False
     assert _native.momentum_sgd(ro, ro, numpy.zeros(4, numpy.float32), 1, 1) is False
     assert _native.momentum_sgd([0.0], [0.0], [0.0], 1, 1) is False
+    # A float view at an odd byte offset of a raw buffer is not aligned to its item size.
+    raw = numpy.zeros(4 * 8 + 1, numpy.uint8)
+    odd = raw[1:].view(numpy.float32)
+    assert not odd.flags.aligned
+    assert _native.sgd(odd, numpy.zeros(8, numpy.float32), 1) is False
+    assert _native.relu_backward(odd, numpy.zeros(8, numpy.float32)) is None
 
 
 @needs_native
@@ -321,6 +327,9 @@ def test_c_entry_points_check_shapes():
         lib.max_pool_2d_forward(x, y, numpy.zeros(y.shape, numpy.int8), 16, 16, 2, 2, 0, 0)
     with pytest.raises(TypeError, match='dtype of'):
         lib.momentum_sgd(numpy.zeros(3), numpy.zeros(3, numpy.float32), numpy.zeros(3), 1., 1.)
+    odd = numpy.zeros(4 * 3 + 1, numpy.uint8)[1:].view(numpy.float32)
+    with pytest.raises(ValueError, match='grad is not aligned'):
+        lib.sgd(numpy.zeros(3, numpy.float32), odd, 1.)
 
 
 # --- max pooling --------------------------------------------------------------------------
