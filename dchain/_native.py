@@ -1,17 +1,20 @@
 """Optional compiled CPU kernels (the ``_dchain_native`` extension) behind numpy fallbacks.
 
 numpy cannot fuse a chain of elementwise operations or a windowed loop, so the few CPU hot
-spots where that costs (the optimizer updates, max pooling, 2-d im2col/col2im, ReLU's
-gradient) have C kernels,
-built by ``pip install`` when a C compiler exists (``setup.py``; ``python setup.py build_ext
---inplace`` for a checkout). Every wrapper here returns None (or False) when the caller should
-run its numpy code instead: the extension is missing, ``DCHAIN_NATIVE=0`` was set when dchain
-was imported, or the arrays are not numpy arrays with the layout the kernel needs. Arguments
-that can never be right (a dtype other than float32/float64, mismatched dtypes or shapes)
-raise TypeError/ValueError naming the argument, so callers gate on :func:`floats` first.
+spots where that costs (the optimizer updates, 2-d max pooling, 2-d im2col/col2im, ReLU's
+gradient) have C kernels, built by ``pip install`` when a C compiler exists (``setup.py``;
+``python setup.py build_ext --inplace`` for a checkout). Every wrapper here returns None (or
+False) when the caller should run its numpy code instead: the extension is missing,
+``DCHAIN_NATIVE=0`` was set when dchain was imported, or the arrays are not numpy arrays with
+the layout the kernel needs (contiguity, alignment). Arguments that can never be right (a
+dtype other than float32/float64, mismatched dtypes or shapes) raise TypeError/ValueError
+naming the argument, so callers gate on :func:`floats` first.
 
-The kernels are single-threaded and release the GIL; they keep the numpy code's operation
-order, so results are equal to it up to the order of sums over overlapping windows.
+The kernels are single-threaded (BLAS threads already take the other cores) and release the
+GIL. They keep the numpy code's operation order, so the optimizer updates are bitwise equal to
+it; max pooling's scatter and col2im sum overlapping windows in another order (rounding), and
+a max pooling gradient of inf or NaN goes to the argmax only instead of spreading NaN over the
+window as numpy's ``gy * mask`` does.
 """
 import os
 
