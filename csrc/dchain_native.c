@@ -579,6 +579,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_dchain_native",
     "Optional fused CPU kernels of dchain; use them through dchain._native.", -1, methods,
+    NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__dchain_native(void)
