@@ -486,3 +486,27 @@ def test_kernels_read_reversed_and_empty_inputs():
     assert y.shape == idx.shape == (2, 3, 3, 0)
     assert _native.max_pool_2d_backward(y, idx, (6, 5), (2, 2), (2, 2), (0, 0)).shape == \
         empty.shape
+
+
+@needs_native
+@pytest.mark.parametrize('k,s,p,cover_all', POOLS)
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+def test_max_pooling_2d_compiled_and_numpy_paths_agree(k, s, p, cover_all, dtype, monkeypatch):
+    import dchain
+    import dchain.functions as F
+    x = numpy.random.default_rng(5).standard_normal((3, 2, 9, 7)).astype(dtype)
+    gy = None
+    results = []
+    for available in (True, False):
+        monkeypatch.setattr(_native, 'available', available)
+        xv = dchain.Variable(x)
+        y, idx = F.max_pooling_2d(xv, k, s, p, cover_all, return_indices=True)
+        if gy is None:
+            gy = numpy.random.default_rng(6).standard_normal(y.shape).astype(dtype)
+        y.grad = gy
+        y.backward()
+        results.append((y.array, idx, xv.grad))
+    (y1, i1, g1), (y2, i2, g2) = results
+    numpy.testing.assert_array_equal(y1, y2)
+    numpy.testing.assert_array_equal(i1, i2)
+    numpy.testing.assert_allclose(g1, g2, rtol=1e-6, atol=1e-6)

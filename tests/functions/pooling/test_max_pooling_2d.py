@@ -119,26 +119,3 @@ def test_invalid_type():
         F.max_pooling_2d(numpy.zeros((2, 3, 1, 4), numpy.float32), 3, cover_all=False)
     with pytest.raises(ValueError):
         F.max_pooling_2d(numpy.zeros((2, 3, 4, 4), numpy.float32), 0)
-
-
-@pytest.mark.parametrize('k,s,p,cover_all', CASES)
-@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
-def test_compiled_and_numpy_paths_agree(k, s, p, cover_all, dtype, kernels, monkeypatch):
-    if kernels == 'numpy':
-        pytest.skip('compares the two paths once')
-    x = numpy.random.default_rng(5).standard_normal((3, 2, 9, 7)).astype(dtype)
-    gy = None
-    results = []
-    for available in (True, False):
-        monkeypatch.setattr(_native, 'available', available)
-        xv = dchain.Variable(x)
-        y, idx = F.max_pooling_2d(xv, k, s, p, cover_all, return_indices=True)
-        if gy is None:
-            gy = numpy.random.default_rng(6).standard_normal(y.shape).astype(dtype)
-        y.grad = gy
-        y.backward()
-        results.append((y.array, idx, xv.grad))
-    (y1, i1, g1), (y2, i2, g2) = results
-    numpy.testing.assert_array_equal(y1, y2)
-    numpy.testing.assert_array_equal(i1, i2)
-    numpy.testing.assert_allclose(g1, g2, rtol=1e-6, atol=1e-6)
