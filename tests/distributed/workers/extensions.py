@@ -8,7 +8,6 @@ import numpy
 
 import dchain
 import dchain.distributed as mn
-import dchain.functions as F
 import dchain.links as L
 from dchain import datasets, iterators, optimizers, training
 from dchain.training import extensions
