@@ -494,6 +494,7 @@ def test_kernels_read_reversed_and_empty_inputs():
 def test_max_pooling_2d_compiled_and_numpy_paths_agree(k, s, p, cover_all, dtype, monkeypatch):
     import dchain
     import dchain.functions as F
+    monkeypatch.setattr(_native, 'MIN_BATCH', 1)
     x = numpy.random.default_rng(5).standard_normal((3, 2, 9, 7)).astype(dtype)
     gy = None
     results = []
@@ -510,3 +511,28 @@ def test_max_pooling_2d_compiled_and_numpy_paths_agree(k, s, p, cover_all, dtype
     numpy.testing.assert_array_equal(y1, y2)
     numpy.testing.assert_array_equal(i1, i2)
     numpy.testing.assert_allclose(g1, g2, rtol=1e-6, atol=1e-6)
+
+
+@needs_native
+@pytest.mark.parametrize('batch', [1, 7, 8, 16])
+def test_windowed_kernels_only_for_batches_worth_it(batch, monkeypatch):
+    # On short batch runs numpy's strided copies win: the callers keep to numpy there.
+    import dchain.functions as F
+    from dchain.utils import conv_nd
+    calls = []
+    real = _native._lib
+
+    class Spy:
+        def __getattr__(self, name):
+            kernel = getattr(real, name)
+
+            def spy(*args):
+                calls.append(name)
+                return kernel(*args)
+            return spy
+    monkeypatch.setattr(_native, '_lib', Spy())
+    x = numpy.random.default_rng(0).standard_normal((batch, 2, 6, 6)).astype(numpy.float32)
+    conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), (3, 3), (1, 1), (1, 1), (1, 1), (6, 6))
+    F.max_pooling_2d(x, 2)
+    expected = ['im2col_2d', 'max_pool_2d_forward'] if batch >= _native.MIN_BATCH else []
+    assert calls == expected

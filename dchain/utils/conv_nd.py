@@ -184,7 +184,7 @@ def im2col_batch_last(xt, ksize, stride, pad, dilate, out_size, pval=0,
         The column array (C-contiguous) in the chosen layout.
     """
     if len(ksize) == 2 and _native.available and _native.floats(xt) and \
-            (out is None or _native.floats(out)):
+            _native.worthwhile(xt) and (out is None or _native.floats(out)):
         col = _native.im2col_2d(xt, ksize, stride, pad, dilate, out_size, pval, kernel_first,
                                 out)
         if col is not None:

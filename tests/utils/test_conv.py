@@ -16,6 +16,8 @@ def kernels(request, monkeypatch):
         monkeypatch.setattr(_native, 'available', False)
     elif not _native.available:
         pytest.skip('compiled kernels not built')
+    else:
+        monkeypatch.setattr(_native, 'MIN_BATCH', 1)  # the tests' small batches too
     return request.param
 
 

@@ -162,7 +162,8 @@ def max_with_indexes(geometry, x):
     """
     xp = backend.get_array_module(x)
     xt = conv_nd.to_batch_last(x)
-    if len(geometry.ksize) == 2 and _native.available and _native.floats(xt):
+    if len(geometry.ksize) == 2 and _native.available and _native.floats(xt) and \
+            _native.worthwhile(xt):
         # One pass over each window instead of four array passes per tap.
         result = _native.max_pool_2d_forward(xt, geometry.ksize, geometry.stride,
                                              geometry.pad, geometry.out_size,
@@ -201,7 +202,7 @@ class MaxPoolingScatter(function_node.FunctionNode):
         g = self.geometry
         gyt = conv_nd.to_batch_last(gy)
         if (len(g.ksize) == 2 and _native.available and _native.floats(gyt) and
-                self.indexes.dtype in (numpy.int8, numpy.int32)):
+                _native.worthwhile(gyt) and self.indexes.dtype in (numpy.int8, numpy.int32)):
             gx = _native.max_pool_2d_backward(gyt, self.indexes, g.in_size, g.ksize, g.stride,
                                               g.pad)
             if gx is not None:
