@@ -6,5 +6,21 @@ runs before any test module imports numpy.
 """
 import os
 
+import pytest
+
 for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
     os.environ.setdefault(_var, '1')
+
+
+@pytest.fixture(params=['native', 'numpy'])
+def kernels(request, monkeypatch):
+    """Runs a test with dchain's compiled kernels (skipped where they are not built) and with
+    its numpy code; modules opt in with ``pytestmark = pytest.mark.usefixtures('kernels')``."""
+    from dchain import _native
+    if request.param == 'numpy':
+        monkeypatch.setattr(_native, 'available', False)
+    elif not _native.available:
+        pytest.skip('compiled kernels not built')
+    else:
+        monkeypatch.setattr(_native, 'MIN_BATCH', 1)  # the tests' small batches too
+    return request.param

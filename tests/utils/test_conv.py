@@ -4,21 +4,12 @@ import itertools
 import numpy
 import pytest
 
-from dchain import _native
 from dchain.utils import conv
 from dchain.utils import conv_nd
 
 
-@pytest.fixture(autouse=True, params=['native', 'numpy'])
-def kernels(request, monkeypatch):
-    """Every test runs twice: with the compiled kernels (where built) and with numpy."""
-    if request.param == 'numpy':
-        monkeypatch.setattr(_native, 'available', False)
-    elif not _native.available:
-        pytest.skip('compiled kernels not built')
-    else:
-        monkeypatch.setattr(_native, 'MIN_BATCH', 1)  # the tests' small batches too
-    return request.param
+# Every test runs twice: with the compiled kernels (where built) and with numpy.
+pytestmark = pytest.mark.usefixtures('kernels')
 
 
 @pytest.mark.parametrize('size,k,s,p,d,expected,expected_cover_all', [

@@ -4,7 +4,6 @@ import pytest
 
 import dchain
 import dchain.functions as F
-from dchain import _native
 from dchain import gradient_check
 from dchain.utils import type_check
 
@@ -12,14 +11,8 @@ TOL = {numpy.float16: dict(atol=5e-2, rtol=5e-2), numpy.float32: dict(atol=1e-4,
        numpy.float64: dict(atol=1e-6, rtol=1e-5)}
 
 
-@pytest.fixture(autouse=True, params=['native', 'numpy'])
-def kernels(request, monkeypatch):
-    """Every test runs twice: with the compiled kernels (where built) and with numpy."""
-    if request.param == 'numpy':
-        monkeypatch.setattr(_native, 'available', False)
-    elif not _native.available:
-        pytest.skip('compiled kernels not built')
-    return request.param
+# Every test runs twice: with the compiled kernels (where built) and with numpy.
+pytestmark = pytest.mark.usefixtures('kernels')
 
 
 def _input(shape, dtype):

@@ -5,21 +5,12 @@ import numpy
 import pytest
 
 import dchain.functions as F
-from dchain import _native
 from dchain import gradient_check
 from dchain.utils import type_check
 
 
-@pytest.fixture(autouse=True, params=['native', 'numpy'])
-def kernels(request, monkeypatch):
-    """Every test runs twice: with the compiled kernels (where built) and with numpy."""
-    if request.param == 'numpy':
-        monkeypatch.setattr(_native, 'available', False)
-    elif not _native.available:
-        pytest.skip('compiled kernels not built')
-    else:
-        monkeypatch.setattr(_native, 'MIN_BATCH', 1)  # the tests' small batches too
-    return request.param
+# Every test runs twice: with the compiled kernels (where built) and with numpy.
+pytestmark = pytest.mark.usefixtures('kernels')
 
 
 def reference_deconv2d(x, W, b, stride, pad, dilate, groups, outsize):
