@@ -39,6 +39,8 @@ _owner_pid = None
 def wanted(environ=None):
     """Whether this process runs under a launcher that would not name a lost rank itself."""
     env = os.environ if environ is None else environ
+    if not hasattr(os, 'register_at_fork'):
+        return False  # not POSIX: no inheritable pipes for the watcher
     if env.get('DCHAIN_RANK_WATCH', '1') == '0' or 'DCHAIN_JOB_ID' in env:
         return False  # disabled, or dchain-launch (which names failed ranks) is in charge
     return 'PMI_RANK' in env and 'OMPI_COMM_WORLD_RANK' not in env and \
