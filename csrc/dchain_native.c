@@ -30,6 +30,19 @@ typedef struct {
     Py_ssize_t c, h, w, n, kh, kw, oh, ow, sy, sx, py, px, dy, dx;
 } geom2d;
 
+/* The argmax taps of the n entries at element offset o of an index array of int8 or int32,
+ * as int32 (int8 ones widened into scratch). */
+static ALWAYS_INLINE const int32_t *window_taps_(const void *idx, int idx_bytes, Py_ssize_t o,
+                                                 Py_ssize_t n, int32_t *scratch)
+{
+    if (idx_bytes != 1)
+        return (const int32_t *)idx + o;
+    const int8_t *s = (const int8_t *)idx + o;
+    for (Py_ssize_t i = 0; i < n; i++)
+        scratch[i] = s[i];
+    return scratch;
+}
+
 /* Outputs [lo, hi) of one axis whose input index start + o * s lies in [0, size). */
 static void valid_range_(Py_ssize_t start, Py_ssize_t s, Py_ssize_t size, Py_ssize_t out,
                          Py_ssize_t *lo, Py_ssize_t *hi)

@@ -254,13 +254,7 @@ static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx,
         for (Py_ssize_t oy = 0; oy < q->oh; oy++)
             for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
                 Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
-                const int32_t *br = (const int32_t *)idx + o;
-                if (idx_bytes == 1) {
-                    const int8_t *s = (const int8_t *)idx + o;
-                    for (Py_ssize_t i = 0; i < n; i++)
-                        scratch[i] = s[i];
-                    br = scratch;
-                }
+                const int32_t *br = window_taps_(idx, idx_bytes, o, n, scratch);
                 const T *g = gy + c * gs[0] + oy * gs[1] + ox * gs[2];
                 Py_ssize_t iy0 = oy * q->sy - q->py, ix0 = ox * q->sx - q->px;
                 Py_ssize_t base = ((c * q->h + iy0) * q->w + ix0) * n;
@@ -295,13 +289,7 @@ static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void
         for (Py_ssize_t oy = 0; oy < q->oh; oy++)
             for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
                 Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
-                const int32_t *br = (const int32_t *)idx + o;
-                if (idx_bytes == 1) {
-                    const int8_t *s = (const int8_t *)idx + o;
-                    for (Py_ssize_t i = 0; i < n; i++)
-                        scratch[i] = s[i];
-                    br = scratch;
-                }
+                const int32_t *br = window_taps_(idx, idx_bytes, o, n, scratch);
                 const T *g = gy + c * gs[0] + oy * gs[1] + ox * gs[2];
                 for (Py_ssize_t ky = 0; ky < q->kh; ky++) {
                     Py_ssize_t iy = oy * q->kh + ky;
