@@ -4,14 +4,19 @@ CPU kernel: one im2col into a batch-last column buffer ``(c, *k, *out, n)`` and 
 the whole batch (one per group); the output is allocated batch-last and returned as an
 ``(n, c_out, *out)`` view. The gradient w.r.t. ``x`` is a deconvolution and the gradient
 w.r.t. ``W`` a :class:`ConvolutionNDGradW` node, so both can be differentiated again.
-The column buffer is not kept for backward: the weight gradient rebuilds it, which keeps
-the memory of a network at its activations instead of its columns. Column buffers live in
-the per-thread workspace of :mod:`dchain.utils.conv_nd`, allocated once.
+With one BLAS thread, im2col and the GEMM run block by block on column blocks that stay in
+a core's cache (the per-thread workspace of :mod:`dchain.utils.conv_nd`), and the weight
+gradient rebuilds them the same way. With several BLAS threads a GEMM must cover the whole
+batch to keep them busy, so the column buffer goes through memory; there, when the graph is
+recorded, forward keeps its columns for the weight gradient (as Chainer does) and backward
+drops them once it is computed, before the input gradient allocates its own, so one
+convolution's peak still holds one column buffer.
 """
 import numpy
 
 from dchain import backend
 from dchain import function_node
+from dchain.config import config
 from dchain.utils import conv_nd
 from dchain.utils import type_check
 
@@ -61,16 +66,27 @@ def _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1):
     return _im2col_scratch(x, ksize, stride, pad, dilate, (r1 - r0,) + tuple(out_size[1:]))
 
 
-def conv_forward(x, W, b, stride, pad, dilate, groups, out_size):
-    """``y = conv(x, W) + b`` on arrays (numpy or cupy); ``y`` is a view of a batch-last buffer."""
+def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=False):
+    """``y = conv(x, W) + b`` on arrays (numpy or cupy); ``y`` is a view of a batch-last buffer.
+
+    Returns ``(y, col)``: with ``keep_columns``, ``col`` is the column buffer of the whole
+    batch when one GEMM covered it (a fresh array, not the workspace), else None.
+    """
     xp = backend.get_array_module(x)
     n = x.shape[0]
     oc = W.shape[0]
     ksize = W.shape[2:]
     w = W.reshape(groups, oc // groups, -1)
     blocks = _row_blocks(x, ksize, out_size)
+    kept = None
     if len(blocks) == 1:
-        col = _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
+        if keep_columns:
+            n, c = x.shape[:2]
+            kept = col = conv_nd.im2col_batch_last(
+                conv_nd.to_batch_last(x), ksize, stride, pad, dilate, out_size,
+                out=xp.empty((c,) + tuple(ksize) + tuple(out_size) + (n,), dtype=x.dtype))
+        else:
+            col = _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
         y = _matmul(w, col.reshape(groups, -1, _prod(out_size) * n))
     else:
         row = _prod(out_size[1:]) * n
@@ -82,17 +98,23 @@ def conv_forward(x, W, b, stride, pad, dilate, groups, out_size):
     y = y.reshape(oc, -1)
     if b is not None:
         y += b[:, None]
-    return conv_nd.from_batch_last(y.reshape((oc,) + tuple(out_size) + (n,)))
+    return conv_nd.from_batch_last(y.reshape((oc,) + tuple(out_size) + (n,))), kept
 
 
-def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups):
-    """Gradient of ``conv(x, W)`` w.r.t. ``W`` given the output gradient ``gy``."""
+def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups, col=None):
+    """Gradient of ``conv(x, W)`` w.r.t. ``W`` given the output gradient ``gy``.
+
+    ``col``: the columns of ``x`` for the whole batch if the forward kept them.
+    """
     n = x.shape[0]
     oc = w_shape[0]
     ksize = w_shape[2:]
     out_size = gy.shape[2:]
     row = _prod(out_size[1:]) * n
     gyt = conv_nd.to_batch_last(gy).reshape(groups, oc // groups, out_size[0] * row)
+    if col is not None:
+        col = col.reshape(groups, -1, out_size[0] * row)
+        return _matmul(gyt, col.transpose(0, 2, 1)).reshape(w_shape)
     gW = None
     for r0, r1 in _row_blocks(x, ksize, out_size):
         col = _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1)
@@ -171,24 +193,28 @@ class ConvolutionND(function_node.FunctionNode):
         x, W = inputs[:2]
         b = inputs[2] if len(inputs) == 3 else None
         out_size = self._out_size(x.shape[2:], W.shape[2:])
-        return conv_forward(x, W, b, self.stride, self.pad, self.dilate, self.groups,
-                            out_size),
+        y, self._columns = conv_forward(
+            x, W, b, self.stride, self.pad, self.dilate, self.groups, out_size,
+            keep_columns=config.enable_backprop)
+        return y,
 
     def backward(self, indexes, grad_outputs):
         from dchain.functions.connection.deconvolution_nd import DeconvolutionND
         x, W = self.get_retained_inputs()
         gy, = grad_outputs
-        ret = []
-        if 0 in indexes:
-            gx = DeconvolutionND(self.ndim, self.stride, self.pad, x.shape[2:], self.dilate,
-                                 self.groups).apply((gy, W))[0]
-            ret.append(gx)
+        # The kept columns serve one weight gradient; dropping them first means the input
+        # gradient's column buffer never coexists with them.
+        columns, self._columns = self._columns, None
+        grads = {}
         if 1 in indexes:
-            gW = ConvolutionNDGradW(self, W.shape).apply((x, gy))[0]
-            ret.append(gW)
+            grads[1] = ConvolutionNDGradW(self, W.shape, columns).apply((x, gy))[0]
+        del columns
+        if 0 in indexes:
+            grads[0] = DeconvolutionND(self.ndim, self.stride, self.pad, x.shape[2:],
+                                       self.dilate, self.groups).apply((gy, W))[0]
         if 2 in indexes:
-            ret.append(ConvolutionBiasGrad().apply((gy,))[0])
-        return tuple(ret)
+            grads[2] = ConvolutionBiasGrad().apply((gy,))[0]
+        return tuple(grads[i] for i in indexes)
 
 
 class ConvolutionBiasGrad(function_node.FunctionNode):
@@ -219,19 +245,21 @@ class ConvolutionBiasGrad(function_node.FunctionNode):
 class ConvolutionNDGradW(function_node.FunctionNode):
     """Gradient of a convolution w.r.t. its weight, as a function of ``(x, gy)``."""
 
-    def __init__(self, conv, w_shape):
+    def __init__(self, conv, w_shape, columns=None):
         self.ndim = conv.ndim
         self.stride = conv.stride
         self.pad = conv.pad
         self.dilate = conv.dilate
         self.groups = conv.groups
         self.w_shape = tuple(w_shape)
+        self._columns = columns     # x's columns, kept by the forward convolution
 
     def forward(self, inputs):
         self.retain_inputs((0, 1))
         x, gy = inputs
+        columns, self._columns = self._columns, None
         return conv_grad_w(x, gy, self.w_shape, self.stride, self.pad, self.dilate,
-                           self.groups),
+                           self.groups, columns),
 
     def backward(self, indexes, grad_outputs):
         from dchain.functions.connection.deconvolution_nd import DeconvolutionND

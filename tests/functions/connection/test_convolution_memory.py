@@ -7,6 +7,7 @@ while building a second one, padded the input, or copied activations would excee
 column buffer is a per-thread workspace reused across calls; it is released before each
 measurement, so the run allocates it once and the peak includes it.
 """
+import importlib
 import tracemalloc
 
 import numpy
@@ -48,7 +49,20 @@ def _setup(n=8, c=16, size=16, oc=32, k=3):
     return x, W, b
 
 
-def test_convolution_forward_backward_peak():
+@pytest.fixture(params=['whole batch', 'row blocks'])
+def gemm_path(request, monkeypatch):
+    """Both ways a convolution runs its GEMM: over the whole batch (several BLAS threads; the
+    forward keeps its columns for the weight gradient) or over blocks of output rows (one
+    thread; columns rebuilt block by block)."""
+    conv_module = importlib.import_module('dchain.functions.connection.convolution_nd')
+    single = request.param == 'row blocks'
+    monkeypatch.setattr(conv_nd, 'single_blas_thread', lambda: single)
+    if single:
+        monkeypatch.setattr(conv_module, '_BLOCK_BYTES', 64 * 1024)
+    return request.param
+
+
+def test_convolution_forward_backward_peak(gemm_path):
     n, c, size, oc, k = 8, 16, 16, 32, 3
     x, W, b = _setup(n, c, size, oc, k)
     # Warm up once so lazily imported modules and caches are not counted.

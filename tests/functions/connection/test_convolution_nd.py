@@ -148,3 +148,46 @@ def test_row_blocks(monkeypatch, x_shape, w_shape, stride, pad, dilate, groups, 
             expected[idx] = (reference_conv_nd(x, e, None, stride, pad, dilate, groups,
                                                cover_all) * gy).sum()
         numpy.testing.assert_allclose(Wv.grad, expected, rtol=1e-10, atol=1e-10)
+
+
+def _whole_batch_gemm(monkeypatch):
+    # As with several BLAS threads: one GEMM over the whole batch, columns kept for backward.
+    monkeypatch.setattr(conv_nd, 'single_blas_thread', lambda: False)
+
+
+def test_kept_columns_serve_one_weight_gradient(monkeypatch):
+    _whole_batch_gemm(monkeypatch)
+    rng = numpy.random.default_rng(4)
+    x = rng.standard_normal((3, 2, 6, 5))
+    W = dchain.Variable(rng.standard_normal((4, 2, 3, 3)))
+    y = F.convolution_2d(x, W, pad=1)
+    conv = y.creator
+    assert conv._columns is not None and conv._columns.shape == (2, 3, 3, 6, 5, 3)
+    gy = rng.standard_normal(y.shape)
+    y.grad = gy
+    y.backward()
+    assert conv._columns is None       # dropped: the graph no longer holds them
+    first = W.grad.copy()
+    # A second backward over the same graph rebuilds the columns and gets the same gradient.
+    W.cleargrad()
+    y.grad = gy
+    y.backward()
+    numpy.testing.assert_allclose(W.grad, first, rtol=1e-12)
+    expected = numpy.zeros_like(W.array)
+    for idx in itertools.product(*[range(s) for s in W.shape]):
+        e = numpy.zeros_like(W.array)
+        e[idx] = 1
+        expected[idx] = (reference_conv_nd(x, e, None, (1, 1), (1, 1), (1, 1), 1, False) *
+                         gy).sum()
+    numpy.testing.assert_allclose(first, expected, rtol=1e-10, atol=1e-10)
+
+
+def test_columns_not_kept_without_backprop(monkeypatch):
+    _whole_batch_gemm(monkeypatch)
+    x = numpy.ones((2, 2, 5, 5), numpy.float32)
+    W = dchain.Variable(numpy.ones((3, 2, 3, 3), numpy.float32))
+    with dchain.no_backprop_mode():
+        conv_module = importlib.import_module('dchain.functions.connection.convolution_nd')
+        func = conv_module.ConvolutionND(2, pad=1)
+        func.apply((x, W))
+    assert func._columns is None
