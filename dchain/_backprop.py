@@ -98,6 +98,18 @@ def grad_destination(node):
     return array
 
 
+def input_grads_private(func):
+    """Whether the gradients ``func.backward`` is computing for its inputs will be seen only
+    by the backward of the functions that created those inputs.
+
+    True during a walk that retains no intermediate gradient, records no graph of the
+    backward, and is not asked for the gradient of any of ``func``'s inputs. A backward may
+    then hand over a gradient that is exact for what flows further down but not for the input
+    itself (see ``MaxPoolingND.backward``, which folds the mask of a ReLU before it).
+    """
+    return func.__dict__.get('_input_grads_private', False)
+
+
 def _count_hooked_uses(roots):
     """For each hooked leaf reachable from ``roots``: how many function inputs it feeds."""
     counts = {}
@@ -265,6 +277,7 @@ def _walk(roots, retain_grad, double_backprop, targets, pending=None):
 
     heappush = heapq.heappush
     heappop = heapq.heappop
+    private = not retain_grad and not double_backprop
     while heap:
         func = heappop(heap)[2]
         if pending:
@@ -290,7 +303,15 @@ def _walk(roots, retain_grad, double_backprop, targets, pending=None):
         target_indexes = tuple([i for i, x in enumerate(input_nodes) if x.requires_grad])
         if not target_indexes:
             continue
-        gxs = func._backward_targets(target_indexes, tuple(grad_outputs))
+        if private:
+            func._input_grads_private = targets is None or \
+                not any(node in targets for node in input_nodes)
+            try:
+                gxs = func._backward_targets(target_indexes, tuple(grad_outputs))
+            finally:
+                del func._input_grads_private
+        else:
+            gxs = func._backward_targets(target_indexes, tuple(grad_outputs))
 
         for i, gx in zip(target_indexes, gxs):
             if gx is None:

@@ -8,7 +8,14 @@ from dchain.utils import type_check
 
 
 class ReLU(function_node.FunctionNode):
-    """``max(x, 0)``; backward needs only the sign of the output."""
+    """``max(x, 0)``; backward needs only the sign of the output.
+
+    ``premasked_grad``: a weak reference a following function (max pooling) may set to the
+    gradient array it computed for this ReLU's output with the ReLU's mask already applied;
+    backward passes exactly that array on unchanged.
+    """
+
+    premasked_grad = None
 
     def check_type_forward(self, in_types):
         type_check.argname(in_types, ('x',))
@@ -26,7 +33,11 @@ class ReLU(function_node.FunctionNode):
         return utils.force_array(xp.maximum(x, x.dtype.type(0))),
 
     def backward(self, indexes, grad_outputs):
-        return ReLUGradFromOutput(self.output_data[0]).apply((grad_outputs[0],))
+        gy, = grad_outputs
+        premasked, self.premasked_grad = self.premasked_grad, None
+        if premasked is not None and premasked() is gy.array:
+            return gy,
+        return ReLUGradFromOutput(self.output_data[0]).apply((gy,))
 
 
 class ReLUGrad(function_node.FunctionNode):

@@ -4,9 +4,20 @@ Forward builds kernel-first columns (padding reads as ``-inf``) and keeps a runn
 over the ``prod(ksize)`` taps, recording the tap that won; backward scatters the gradient to
 those taps (:class:`~dchain.functions.pooling.pooling_nd.MaxPoolingScatter`), whose own
 backward gathers from them, so max pooling is differentiable twice.
+
+Max pooling of a ReLU's output (conv, ReLU, pool: the common case) saves the ReLU's backward
+pass over its full-size gradient. A window's maximum is the ReLU output at the window's
+argmax, so ReLU's mask at every pixel that receives a gradient is just "the window's maximum
+is positive": when nobody but the ReLU will see the gradient of its output
+(:func:`dchain._backprop.input_grads_private`), the scatter applies that mask to the pooled
+gradient, four times smaller, and the ReLU passes its gradient on unchanged.
 """
+import weakref
+
 import numpy
 
+from dchain import _backprop
+from dchain.functions.activation.relu import ReLU
 from dchain.functions.pooling import pooling_nd
 from dchain.utils import conv_nd
 from dchain.utils import type_check
@@ -23,10 +34,20 @@ class MaxPoolingND(pooling_nd.PoolingND):
         x, = inputs
         self._geometry = g = self.geometry(x.shape[2:])
         y, self.indexes = pooling_nd.max_with_indexes(g, x)
+        self.retain_outputs((0,))   # for the sign of the maxima, should a ReLU come before
         return conv_nd.from_batch_last(y),
 
     def backward(self, indexes, grad_outputs):
-        return pooling_nd.MaxPoolingScatter(self._geometry, self.indexes).apply(grad_outputs)
+        mask = None
+        before = self.inputs[0].creator_node
+        if type(before) is ReLU and _backprop.input_grads_private(self):
+            y = self.output_data[0]
+            mask = conv_nd.to_batch_last(y) > 0
+        gx = pooling_nd.MaxPoolingScatter(self._geometry, self.indexes, mask).apply(
+            grad_outputs)
+        if mask is not None:
+            before.premasked_grad = weakref.ref(gx[0].array)
+        return gx
 
     def user_indexes(self, y_shape):
         """The argmax of every window as an ``(n, c, *out)`` int32 array."""

@@ -190,17 +190,24 @@ def max_with_indexes(geometry, x):
 
 
 class MaxPoolingScatter(function_node.FunctionNode):
-    """Put each value at its window's argmax (max pooling's gradient, upsampling)."""
+    """Put each value at its window's argmax (max pooling's gradient, upsampling).
 
-    def __init__(self, geometry, indexes):
+    With ``mask`` (a boolean array of the pooled batch-last shape), values where it is False
+    are scattered as zeros: a constant factor, so the function stays linear.
+    """
+
+    def __init__(self, geometry, indexes, mask=None):
         self.geometry = geometry
         self.indexes = indexes  # flat, batch-last order
+        self.mask = mask
 
     def forward(self, inputs):
         gy, = inputs
         xp = backend.get_array_module(gy)
         g = self.geometry
         gyt = conv_nd.to_batch_last(gy)
+        if self.mask is not None:
+            gyt = gyt * self.mask
         if (len(g.ksize) == 2 and _native.available and _native.floats(gyt) and
                 _native.worthwhile(gyt) and self.indexes.dtype in (numpy.int8, numpy.int32)):
             gx = _native.max_pool_2d_backward(gyt, self.indexes, g.in_size, g.ksize, g.stride,
@@ -239,15 +246,17 @@ class MaxPoolingScatter(function_node.FunctionNode):
         return conv_nd.from_batch_last(gx),
 
     def backward(self, indexes, grad_outputs):
-        return MaxPoolingGather(self.geometry, self.indexes).apply(grad_outputs)
+        return MaxPoolingGather(self.geometry, self.indexes, self.mask).apply(grad_outputs)
 
 
 class MaxPoolingGather(function_node.FunctionNode):
-    """Take from each window the value at the recorded argmax (double backprop of max)."""
+    """Take from each window the value at the recorded argmax (double backprop of max);
+    with ``mask``, zero where it is False (the adjoint of a masked scatter)."""
 
-    def __init__(self, geometry, indexes):
+    def __init__(self, geometry, indexes, mask=None):
         self.geometry = geometry
         self.indexes = indexes
+        self.mask = mask
 
     def forward(self, inputs):
         x, = inputs
@@ -257,7 +266,10 @@ class MaxPoolingGather(function_node.FunctionNode):
         out_shape = col.shape[len(g.ksize):]
         col = col.reshape(g.kernel_size, -1)
         y = xp.take_along_axis(col, self.indexes[None, :].astype(numpy.intp), axis=0)
-        return conv_nd.from_batch_last(y.reshape(out_shape)),
+        y = y.reshape(out_shape)
+        if self.mask is not None:
+            y *= self.mask
+        return conv_nd.from_batch_last(y),
 
     def backward(self, indexes, grad_outputs):
-        return MaxPoolingScatter(self.geometry, self.indexes).apply(grad_outputs)
+        return MaxPoolingScatter(self.geometry, self.indexes, self.mask).apply(grad_outputs)
