@@ -19,6 +19,15 @@
 #define ALWAYS_INLINE inline
 #endif
 
+/* The loops of the kernels are compiled for plain x86-64 (SSE2: 4 floats a vector) and again
+ * for AVX2 (8 floats), which the dynamic loader picks where the CPU has it. No flag changes the
+ * arithmetic (FP contraction stays off), so every version rounds alike. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
 enum { T_NONE = 0, T_F32 = 1, T_F64 = 2 };
 
 typedef struct {

@@ -10,14 +10,14 @@
 #define FN(name) CAT(name, SUF)
 
 /* param -= lr * grad */
-static void FN(sgd)(T *restrict p, const T *restrict g, Py_ssize_t size, T lr)
+VECTOR_CLONES static void FN(sgd)(T *restrict p, const T *restrict g, Py_ssize_t size, T lr)
 {
     for (Py_ssize_t i = 0; i < size; i++)
         p[i] = p[i] - lr * g[i];
 }
 
 /* v = momentum * v - lr * grad; param += v */
-static void FN(momentum_sgd)(T *restrict p, const T *restrict g, T *restrict v, Py_ssize_t size,
+VECTOR_CLONES static void FN(momentum_sgd)(T *restrict p, const T *restrict g, T *restrict v, Py_ssize_t size,
                              T lr, T momentum)
 {
     for (Py_ssize_t i = 0; i < size; i++) {
@@ -72,7 +72,7 @@ static ALWAYS_INLINE void FN(adam_loop)(T *restrict p, const T *restrict g, T *r
     }
 }
 
-static void FN(adam)(T *p, const T *g, T *m, T *v, T *vhat, Py_ssize_t size, const adam_args *a)
+VECTOR_CLONES static void FN(adam)(T *p, const T *g, T *m, T *v, T *vhat, Py_ssize_t size, const adam_args *a)
 {
     int amsgrad = vhat != NULL;
     /* Plain Adam and AdamW get their own loop; multiplying by eta == 1 or by a decay of 1
@@ -103,7 +103,7 @@ static void FN(copy_row)(T *restrict d, const T *restrict s, Py_ssize_t count, P
 
 /* im2col of a batch-last (c, h, w, n) array (any strides) into a C-contiguous
  * (c, kh, kw, oh, ow, n) column array, or (kh, kw, c, oh, ow, n) with kernel_first. */
-static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restrict col, const geom2d *q,
+VECTOR_CLONES static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restrict col, const geom2d *q,
                        T pval, int kernel_first)
 {
     const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
@@ -139,7 +139,7 @@ static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restrict col, const 
 }
 
 /* Adjoint of im2col: add a C-contiguous column array into a C-contiguous (c, h, w, n) one. */
-static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, int kernel_first)
+VECTOR_CLONES static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, int kernel_first)
 {
     const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
     for (Py_ssize_t c = 0; c < q->c; c++)
@@ -181,7 +181,7 @@ static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, 
  * (int8 or int32, same layout; scratch holds n int32 for the int8 case). Padding reads as
  * -inf, as in the numpy code: it can only win as the first tap of a window whose valid values
  * are all -inf (or that lies wholly in padding). */
-static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, void *idx,
+VECTOR_CLONES static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, void *idx,
                              int idx_bytes, int32_t *restrict scratch, const geom2d *q)
 {
     const Py_ssize_t n = q->n;
@@ -243,7 +243,7 @@ static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, vo
  * (batch-last (c, oh, ow, n), any strides) at its window's argmax (idx: int8 or int32,
  * C-contiguous).
  * Taps outside the input (or out-of-range indexes) drop their value. */
-static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx, int idx_bytes,
+VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx, int idx_bytes,
                              int32_t *restrict scratch, T *restrict gx, const geom2d *q,
                              const Py_ssize_t *tap_offset, const Py_ssize_t *tap_y,
                              const Py_ssize_t *tap_x)
@@ -278,7 +278,7 @@ static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx,
  * pixel belongs to at most one window, so each is written once (the gradient at its window's
  * argmax, zero elsewhere) with no zero fill and no read-modify-write; pixels past the last
  * window are zeroed. */
-static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void *idx,
+VECTOR_CLONES static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void *idx,
                                    int idx_bytes, int32_t *restrict scratch, T *restrict gx,
                                    const geom2d *q)
 {
@@ -326,7 +326,7 @@ static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void
 
 /* ReLU forward max(x, 0) with NaN propagated (numpy.clip's semantics) and its backward
  * gx = gy * (y > 0). */
-static void FN(relu_fwd)(const T *restrict x, T *restrict y, Py_ssize_t size)
+VECTOR_CLONES static void FN(relu_fwd)(const T *restrict x, T *restrict y, Py_ssize_t size)
 {
     for (Py_ssize_t i = 0; i < size; i++) {
         T v = x[i];
@@ -334,7 +334,7 @@ static void FN(relu_fwd)(const T *restrict x, T *restrict y, Py_ssize_t size)
     }
 }
 
-static void FN(relu_bwd)(const T *restrict y, const T *restrict gy, T *restrict gx,
+VECTOR_CLONES static void FN(relu_bwd)(const T *restrict y, const T *restrict gy, T *restrict gx,
                          Py_ssize_t size)
 {
     for (Py_ssize_t i = 0; i < size; i++)
