@@ -467,12 +467,12 @@ fail:
 
 static PyObject *py_max_pool_2d_backward(PyObject *self, PyObject *args)
 {
-    PyObject *go, *io, *xo;
+    PyObject *go, *io, *xo, *gateo = Py_None;
     geom2d q;
     Py_ssize_t gs[4];
     buffers s = {.count = 0};
-    if (!PyArg_ParseTuple(args, "OOOnnnnnn:max_pool_2d_backward", &go, &io, &xo, &q.kh, &q.kw,
-                          &q.sy, &q.sx, &q.py, &q.px))
+    if (!PyArg_ParseTuple(args, "OOOnnnnnn|O:max_pool_2d_backward", &go, &io, &xo, &q.kh,
+                          &q.kw, &q.sy, &q.sx, &q.py, &q.px, &gateo))
         return NULL;
     Py_buffer *gy = get_buffer(&s, go, 0, 0, "gy");
     Py_buffer *idx = gy ? get_buffer(&s, io, 0, 1, "indexes") : NULL;
@@ -480,6 +480,14 @@ static PyObject *py_max_pool_2d_backward(PyObject *self, PyObject *args)
     if (!gx || check_same_float(gy, gx, "gy", "gx") ||
         pool_geometry(&q, gx, gy, idx, "gx", "gy") || element_strides(gy, gs, "gy"))
         goto fail;
+    const void *gate = NULL;
+    if (gateo != Py_None) {
+        Py_buffer *gb = get_buffer(&s, gateo, 0, 1, "gate");
+        if (!gb || check_same_float(gy, gb, "gy", "gate") || check_ndim(gb, 4, "gate") ||
+            check_shape(gb, gy->shape, "gate"))
+            goto fail;
+        gate = gb->buf;
+    }
     Py_ssize_t taps = q.kh * q.kw;
     Py_ssize_t *table = PyMem_RawMalloc((size_t)(3 * taps) * sizeof(Py_ssize_t));
     int32_t *scratch = PyMem_RawMalloc((size_t)(q.n > 0 ? q.n : 1) * sizeof(int32_t));
@@ -498,15 +506,15 @@ static PyObject *py_max_pool_2d_backward(PyObject *self, PyObject *args)
     int tiles = q.sy == q.kh && q.sx == q.kw && q.py == 0 && q.px == 0;
     Py_BEGIN_ALLOW_THREADS
     if (tiles && t == T_F32)
-        max_pool_bwd_tiles_f32(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q);
+        max_pool_bwd_tiles_f32(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q);
     else if (tiles)
-        max_pool_bwd_tiles_f64(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q);
+        max_pool_bwd_tiles_f64(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q);
     else if (t == T_F32)
-        max_pool_bwd_f32(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q, table, table + taps,
-                         table + 2 * taps);
+        max_pool_bwd_f32(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q, table,
+                         table + taps, table + 2 * taps);
     else
-        max_pool_bwd_f64(gy->buf, gs, idx->buf, ib, scratch, gx->buf, &q, table, table + taps,
-                         table + 2 * taps);
+        max_pool_bwd_f64(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q, table,
+                         table + taps, table + 2 * taps);
     Py_END_ALLOW_THREADS
     PyMem_RawFree(table);
     PyMem_RawFree(scratch);
@@ -592,7 +600,7 @@ static PyMethodDef methods[] = {
     {"max_pool_2d_forward", py_max_pool_2d_forward, METH_VARARGS,
      "max_pool_2d_forward(x, y, indexes, kh, kw, sy, sx, py, px)."},
     {"max_pool_2d_backward", py_max_pool_2d_backward, METH_VARARGS,
-     "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px)."},
+     "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px[, gate])."},
     {"relu_forward", py_relu_forward, METH_VARARGS, "relu_forward(x, y)."},
     {"relu_backward", py_relu_backward, METH_VARARGS, "relu_backward(y, gy, gx)."},
     {NULL, NULL, 0, NULL},

@@ -241,12 +241,14 @@ VECTOR_CLONES static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *
 
 /* Max pooling backward: gx (C-contiguous (c, h, w, n), zeroed here) receives each gy value
  * (batch-last (c, oh, ow, n), any strides) at its window's argmax (idx: int8 or int32,
- * C-contiguous).
+ * C-contiguous). With a gate (C-contiguous like idx, or NULL) each value is first multiplied
+ * by (gate > 0), as numpy's gy * mask would.
  * Taps outside the input (or out-of-range indexes) drop their value. */
-VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx, int idx_bytes,
-                             int32_t *restrict scratch, T *restrict gx, const geom2d *q,
-                             const Py_ssize_t *tap_offset, const Py_ssize_t *tap_y,
-                             const Py_ssize_t *tap_x)
+VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, const void *idx,
+                                           int idx_bytes, const T *gate,
+                                           int32_t *restrict scratch, T *restrict gx,
+                                           const geom2d *q, const Py_ssize_t *tap_offset,
+                                           const Py_ssize_t *tap_y, const Py_ssize_t *tap_x)
 {
     const Py_ssize_t n = q->n, taps = q->kh * q->kw;
     memset(gx, 0, (size_t)(q->c * q->h * q->w * n) * sizeof(T));
@@ -269,7 +271,10 @@ VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, co
                         if (iy < 0 || iy >= q->h || ix < 0 || ix >= q->w)
                             continue;
                     }
-                    gx[base + tap_offset[k] + i] += g[i * gs[3]];
+                    T v = g[i * gs[3]];
+                    if (gate)
+                        v *= (T)(gate[o + i] > 0);
+                    gx[base + tap_offset[k] + i] += v;
                 }
             }
 }
@@ -277,10 +282,10 @@ VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, co
 /* Max pooling backward when the windows tile the input (stride == ksize, no padding): every
  * pixel belongs to at most one window, so each is written once (the gradient at its window's
  * argmax, zero elsewhere) with no zero fill and no read-modify-write; pixels past the last
- * window are zeroed. */
+ * window are zeroed. The gate is as in max_pool_bwd. */
 VECTOR_CLONES static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void *idx,
-                                   int idx_bytes, int32_t *restrict scratch, T *restrict gx,
-                                   const geom2d *q)
+                                   int idx_bytes, const T *gate, int32_t *restrict scratch,
+                                   T *restrict gx, const geom2d *q)
 {
     const Py_ssize_t n = q->n;
     const Py_ssize_t rows = q->oh * q->kh < q->h ? q->oh * q->kh : q->h;
@@ -291,6 +296,7 @@ VECTOR_CLONES static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *
                 Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
                 const int32_t *br = window_taps_(idx, idx_bytes, o, n, scratch);
                 const T *g = gy + c * gs[0] + oy * gs[1] + ox * gs[2];
+                const T *gt = gate ? gate + o : NULL;
                 for (Py_ssize_t ky = 0; ky < q->kh; ky++) {
                     Py_ssize_t iy = oy * q->kh + ky;
                     if (iy >= q->h)
@@ -302,14 +308,21 @@ VECTOR_CLONES static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *
                         int32_t k = (int32_t)(ky * q->kw + kx);
                         T *d = gx + ((c * q->h + iy) * q->w + ix) * n;
                         /* loads before the select: branch-free, so it vectorizes */
-                        if (gs[3] == 1) {
+                        if (gs[3] == 1 && !gt) {
                             for (Py_ssize_t i = 0; i < n; i++) {
                                 T v = g[i];
+                                d[i] = br[i] == k ? v : (T)0;
+                            }
+                        } else if (gs[3] == 1) {
+                            for (Py_ssize_t i = 0; i < n; i++) {
+                                T v = g[i] * (T)(gt[i] > 0);
                                 d[i] = br[i] == k ? v : (T)0;
                             }
                         } else {
                             for (Py_ssize_t i = 0; i < n; i++) {
                                 T v = g[i * gs[3]];
+                                if (gt)
+                                    v *= (T)(gt[i] > 0);
                                 d[i] = br[i] == k ? v : (T)0;
                             }
                         }

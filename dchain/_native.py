@@ -246,14 +246,15 @@ def max_pool_2d_forward(xt, ksize, stride, pad, out_size, index_dtype):
     return y, indexes
 
 
-def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad):
+def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad, gate=None):
     """Scatter of a batch-last ``(c, oh, ow, n)`` gradient to its windows' argmax.
 
     ``indexes`` are those of :func:`max_pool_2d_forward` (any shape of ``gyt``'s size,
-    C-contiguous). Returns a C-contiguous ``(c, h, w, n)`` array; None means use numpy.
+    C-contiguous). With ``gate`` (``gyt``'s shape and dtype), each value is scattered times
+    ``gate > 0``. Returns a C-contiguous ``(c, h, w, n)`` array; None means use numpy.
     """
     if (not available or not isinstance(gyt, numpy.ndarray) or not gyt.flags.aligned or
-            not _usable(indexes)):
+            not _usable(indexes) or (gate is not None and not _usable(gate))):
         return None
     _check_float('gy', gyt)
     _batch_last_4d('gy', gyt)
@@ -266,8 +267,12 @@ def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad):
     sy, sx = _pair(stride, 'stride', 1)
     py, px = _pair(pad, 'pad', 0)
     h, w = _pair(in_size, 'in_size', 0)
+    if gate is not None and (gate.shape != gyt.shape or gate.dtype != gyt.dtype):
+        raise ValueError('gate must have the shape {} and dtype {} of gy, got {} and {}'.format(
+            gyt.shape, gyt.dtype, gate.shape, gate.dtype))
     gx = numpy.empty((gyt.shape[0], h, w, gyt.shape[3]), dtype=gyt.dtype)
-    _lib.max_pool_2d_backward(gyt, indexes.reshape(gyt.shape), gx, kh, kw, sy, sx, py, px)
+    _lib.max_pool_2d_backward(gyt, indexes.reshape(gyt.shape), gx, kh, kw, sy, sx, py, px,
+                              gate)
     return gx
 
 

@@ -392,6 +392,12 @@ def test_max_pool_kernels(k, s, p, cover_all, dtype, layout, index_dtype):
     assert gx.shape == x.shape and gx.dtype == dtype
     numpy.testing.assert_allclose(gx, _max_pool_grad_reference(gy, idx, x.shape[1:3], k, s, p),
                                   **_tol(dtype))
+    # Gated by the maxima (a ReLU before the pooling): values of windows whose maximum is
+    # not positive are scattered as zeros.
+    gx = _native.max_pool_2d_backward(gy, idx.reshape(-1), x.shape[1:3], k, s, p, gate=y)
+    expected = _max_pool_grad_reference(gy * (y > 0), idx, x.shape[1:3], k, s, p)
+    assert (gy * (y <= 0) != 0).any()
+    numpy.testing.assert_allclose(gx, expected, **_tol(dtype))
 
 
 @needs_native
@@ -435,6 +441,12 @@ def test_max_pool_wrappers_reject_bad_arguments():
     with pytest.raises(ValueError, match='gy must be a batch-last'):
         _native.max_pool_2d_backward(gy[0], numpy.zeros(12, numpy.int8), (4, 4), (2, 2),
                                      (2, 2), (0, 0))
+    with pytest.raises(ValueError, match='gate must have the shape'):
+        _native.max_pool_2d_backward(gy, numpy.zeros(24, numpy.int8), (4, 4), (2, 2), (2, 2),
+                                     (0, 0), gate=gy[:, :1].copy())
+    with pytest.raises(ValueError, match='gate must have the shape'):
+        _native.max_pool_2d_backward(gy, numpy.zeros(24, numpy.int8), (4, 4), (2, 2), (2, 2),
+                                     (0, 0), gate=gy.astype(numpy.float64))
 
 
 # --- relu ---------------------------------------------------------------------------------

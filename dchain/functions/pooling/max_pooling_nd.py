@@ -9,8 +9,8 @@ Max pooling of a ReLU's output (conv, ReLU, pool: the common case) saves the ReL
 pass over its full-size gradient. A window's maximum is the ReLU output at the window's
 argmax, so ReLU's mask at every pixel that receives a gradient is just "the window's maximum
 is positive": when nobody but the ReLU will see the gradient of its output
-(:func:`dchain._backprop.input_grads_private`), the scatter applies that mask to the pooled
-gradient, four times smaller, and the ReLU passes its gradient on unchanged.
+(:func:`dchain._backprop.input_grads_private`), the scatter applies that mask as it goes,
+gated by the maxima, and the ReLU passes its gradient on unchanged.
 """
 import weakref
 
@@ -38,14 +38,13 @@ class MaxPoolingND(pooling_nd.PoolingND):
         return conv_nd.from_batch_last(y),
 
     def backward(self, indexes, grad_outputs):
-        mask = None
+        gate = None
         before = self.inputs[0].creator_node
         if type(before) is ReLU and _backprop.input_grads_private(self):
-            y = self.output_data[0]
-            mask = conv_nd.to_batch_last(y) > 0
-        gx = pooling_nd.MaxPoolingScatter(self._geometry, self.indexes, mask).apply(
+            gate = conv_nd.to_batch_last(self.output_data[0])
+        gx = pooling_nd.MaxPoolingScatter(self._geometry, self.indexes, gate).apply(
             grad_outputs)
-        if mask is not None:
+        if gate is not None:
             before.premasked_grad = weakref.ref(gx[0].array)
         return gx
 

@@ -192,28 +192,28 @@ def max_with_indexes(geometry, x):
 class MaxPoolingScatter(function_node.FunctionNode):
     """Put each value at its window's argmax (max pooling's gradient, upsampling).
 
-    With ``mask`` (a boolean array of the pooled batch-last shape), values where it is False
-    are scattered as zeros: a constant factor, so the function stays linear.
+    With ``gate`` (an array of the pooled batch-last shape and dtype), each value is first
+    multiplied by ``gate > 0``: a constant factor, so the function stays linear.
     """
 
-    def __init__(self, geometry, indexes, mask=None):
+    def __init__(self, geometry, indexes, gate=None):
         self.geometry = geometry
         self.indexes = indexes  # flat, batch-last order
-        self.mask = mask
+        self.gate = gate
 
     def forward(self, inputs):
         gy, = inputs
         xp = backend.get_array_module(gy)
         g = self.geometry
         gyt = conv_nd.to_batch_last(gy)
-        if self.mask is not None:
-            gyt = gyt * self.mask
         if (len(g.ksize) == 2 and _native.available and _native.floats(gyt) and
                 _native.worthwhile(gyt) and self.indexes.dtype in (numpy.int8, numpy.int32)):
             gx = _native.max_pool_2d_backward(gyt, self.indexes, g.in_size, g.ksize, g.stride,
-                                              g.pad)
+                                              g.pad, self.gate)
             if gx is not None:
                 return conv_nd.from_batch_last(gx),
+        if self.gate is not None:
+            gyt = gyt * (self.gate > 0)
         c, n = gyt.shape[0], gyt.shape[-1]
         idx = self.indexes.reshape(gyt.shape)
         # Windows that tile the input (stride == ksize, no padding) never share a pixel:
@@ -246,17 +246,17 @@ class MaxPoolingScatter(function_node.FunctionNode):
         return conv_nd.from_batch_last(gx),
 
     def backward(self, indexes, grad_outputs):
-        return MaxPoolingGather(self.geometry, self.indexes, self.mask).apply(grad_outputs)
+        return MaxPoolingGather(self.geometry, self.indexes, self.gate).apply(grad_outputs)
 
 
 class MaxPoolingGather(function_node.FunctionNode):
     """Take from each window the value at the recorded argmax (double backprop of max);
-    with ``mask``, zero where it is False (the adjoint of a masked scatter)."""
+    with ``gate``, times ``gate > 0`` (the adjoint of a gated scatter)."""
 
-    def __init__(self, geometry, indexes, mask=None):
+    def __init__(self, geometry, indexes, gate=None):
         self.geometry = geometry
         self.indexes = indexes
-        self.mask = mask
+        self.gate = gate
 
     def forward(self, inputs):
         x, = inputs
@@ -267,9 +267,9 @@ class MaxPoolingGather(function_node.FunctionNode):
         col = col.reshape(g.kernel_size, -1)
         y = xp.take_along_axis(col, self.indexes[None, :].astype(numpy.intp), axis=0)
         y = y.reshape(out_shape)
-        if self.mask is not None:
-            y *= self.mask
+        if self.gate is not None:
+            y *= self.gate > 0
         return conv_nd.from_batch_last(y),
 
     def backward(self, indexes, grad_outputs):
-        return MaxPoolingScatter(self.geometry, self.indexes, self.mask).apply(grad_outputs)
+        return MaxPoolingScatter(self.geometry, self.indexes, self.gate).apply(grad_outputs)

@@ -129,17 +129,17 @@ def test_masked_scatter_is_linear_with_its_adjoint():
     func = F.MaxPooling2D(2)
     func.apply((x_data,))
     rng = numpy.random.default_rng(7)
-    mask = rng.random((3, 2, 2, 2)) > 0.5   # batch-last, as the pooled maxima are kept
+    gate = rng.standard_normal((3, 2, 2, 2))   # batch-last, as the pooled maxima are kept
     gy = rng.standard_normal((2, 3, 2, 2))
     ggx = rng.standard_normal(x_data.shape)
 
     def scatter(g):
-        return pooling.MaxPoolingScatter(func._geometry, func.indexes, mask).apply((g,))[0]
+        return pooling.MaxPoolingScatter(func._geometry, func.indexes, gate).apply((g,))[0]
     plain = pooling.MaxPoolingScatter(func._geometry, func.indexes).apply((gy,))[0].array
     masked = scatter(gy).array
     numpy.testing.assert_array_equal(
         masked, pooling.MaxPoolingScatter(func._geometry, func.indexes).apply(
-            (gy * mask.transpose(3, 0, 1, 2),))[0].array)
+            (gy * (gate.transpose(3, 0, 1, 2) > 0),))[0].array)
     assert (masked != plain).any()
     gradient_check.check_backward(scatter, gy, ggx, atol=1e-6, rtol=1e-6)
     gradient_check.check_double_backward(scatter, gy, ggx, gy, atol=1e-6, rtol=1e-6)
