@@ -527,35 +527,6 @@ fail:
 
 /* ---- relu --------------------------------------------------------------------------------- */
 
-static PyObject *py_relu_forward(PyObject *self, PyObject *args)
-{
-    PyObject *xo, *yo;
-    buffers s = {.count = 0};
-    if (!PyArg_ParseTuple(args, "OO:relu_forward", &xo, &yo))
-        return NULL;
-    Py_buffer *x = get_buffer(&s, xo, 0, 1, "x");
-    Py_buffer *y = x ? get_buffer(&s, yo, 1, 1, "y") : NULL;
-    if (!y || check_same_float(x, y, "x", "y"))
-        goto fail;
-    if (x->len != y->len) {
-        PyErr_SetString(PyExc_ValueError, "x and y must have the same size");
-        goto fail;
-    }
-    Py_ssize_t size = x->len / x->itemsize;
-    int t = float_type(x);
-    Py_BEGIN_ALLOW_THREADS
-    if (t == T_F32)
-        relu_fwd_f32(x->buf, y->buf, size);
-    else
-        relu_fwd_f64(x->buf, y->buf, size);
-    Py_END_ALLOW_THREADS
-    release_all(&s);
-    Py_RETURN_NONE;
-fail:
-    release_all(&s);
-    return NULL;
-}
-
 static PyObject *py_relu_backward(PyObject *self, PyObject *args)
 {
     PyObject *yo, *go, *xo;
@@ -601,7 +572,6 @@ static PyMethodDef methods[] = {
      "max_pool_2d_forward(x, y, indexes, kh, kw, sy, sx, py, px)."},
     {"max_pool_2d_backward", py_max_pool_2d_backward, METH_VARARGS,
      "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px[, gate])."},
-    {"relu_forward", py_relu_forward, METH_VARARGS, "relu_forward(x, y)."},
     {"relu_backward", py_relu_backward, METH_VARARGS, "relu_backward(y, gy, gx)."},
     {NULL, NULL, 0, NULL},
 };

@@ -337,16 +337,7 @@ VECTOR_CLONES static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *
     }
 }
 
-/* ReLU forward max(x, 0) with NaN propagated (numpy.clip's semantics) and its backward
- * gx = gy * (y > 0). */
-VECTOR_CLONES static void FN(relu_fwd)(const T *restrict x, T *restrict y, Py_ssize_t size)
-{
-    for (Py_ssize_t i = 0; i < size; i++) {
-        T v = x[i];
-        y[i] = v < 0 ? (T)0 : v;
-    }
-}
-
+/* ReLU backward gx = gy * (y > 0) (ReLU's forward is numpy.clip: as fast, no kernel needed). */
 VECTOR_CLONES static void FN(relu_bwd)(const T *restrict y, const T *restrict gy, T *restrict gx,
                          Py_ssize_t size)
 {
