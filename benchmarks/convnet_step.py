@@ -3,10 +3,12 @@
 Model: conv3x3 1->32 pad 1, relu, max-pool 2, conv3x3 32->64 pad 1, relu, max-pool 2,
 linear 3136->10, softmax cross entropy; batch 64 of 28x28 images; one SGD update done by
 hand on the parameters. The step (forward + backward + update) is timed as a median over
-repeats. The floor is the same GEMMs in raw numpy on prepared buffers: the im2col GEMM of
-both convolutions forward, their weight-gradient GEMMs, the input-gradient GEMM of the second
-convolution (the first one's input needs no gradient), and the linear layer's three GEMMs.
-If torch is importable, the same model runs in PyTorch (CPU eager, same thread count).
+repeats, alternating with the floor (as mlp_step does) so that both see the same machine
+load and cache pressure. The floor is the same GEMMs in raw numpy on prepared buffers: the
+im2col GEMM of both convolutions forward, their weight-gradient GEMMs, the input-gradient
+GEMM of the second convolution (the first one's input needs no gradient), and the linear
+layer's three GEMMs. If torch is importable, the same model runs in PyTorch (CPU eager, same
+thread count), timed on its own afterwards.
 
     python benchmarks/convnet_step.py [--repeat 30]
 
@@ -98,18 +100,8 @@ def gemm_floor(rng):
     return run
 
 
-def timings_ms(fn, repeat, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return times
-
-
-def torch_step_ms(x, t, repeat):
+def torch_step(x, t):
+    """The same step in PyTorch (a closure to time), or None without torch."""
     try:
         import torch
     except (ImportError, OSError):  # absent, or a build whose native libraries are missing
@@ -132,7 +124,22 @@ def torch_step_ms(x, t, repeat):
         with torch.no_grad():
             for p in model.parameters():
                 p.sub_(LR * p.grad)
-    return timings_ms(step, repeat)
+    return step
+
+
+def _interleaved_ms(cases, repeat, warmup=3):
+    """Times in ms of ``repeat`` calls of each closure, one of each in turn, so that load
+    drifting on a shared machine hits all alike."""
+    for fn in cases.values():
+        for _ in range(warmup):
+            fn()
+    times = {name: [] for name in cases}
+    for _ in range(repeat):
+        for name, fn in cases.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - t0) * 1e3)
+    return times
 
 
 def main(argv=None):
@@ -148,14 +155,9 @@ def main(argv=None):
     if not numpy.isfinite(first):
         raise SystemExit('the loss is not finite: {}'.format(first))
 
-    floor = gemm_floor(rng)
-    # Interleave the two measurements so machine noise hits both alike. The median is the
-    # figure of merit; the best run is printed too, as other load on a shared machine
-    # (BLAS threads waiting for a busy core) inflates medians far more than minima.
-    step_ms, floor_ms = [], []
-    for _ in range(3):
-        step_ms += timings_ms(lambda: dchain_step(model, x, t), args.repeat)
-        floor_ms += timings_ms(floor, args.repeat)
+    cases = {'dchain': lambda: dchain_step(model, x, t), 'floor': gemm_floor(rng)}
+    times = _interleaved_ms(cases, 3 * args.repeat)
+    step_ms, floor_ms = times['dchain'], times['floor']
     step, gemm = statistics.median(step_ms), statistics.median(floor_ms)
     print('convnet step: batch {} of 1x28x28, conv-relu-pool x2 + linear, forward+backward+'
           'update, float32{}'.format(BATCH, ', freed memory kept in the heap'
@@ -164,10 +166,12 @@ def main(argv=None):
     print('  dchain step  {:8.2f}  {:8.2f} ms'.format(step, min(step_ms)))
     print('  GEMM floor   {:8.2f}  {:8.2f} ms'.format(gemm, min(floor_ms)))
     print('  ratio        {:8.2f}  {:8.2f} x'.format(step / gemm, min(step_ms) / min(floor_ms)))
-    torch_ms = torch_step_ms(x, t, 3 * args.repeat)
-    if torch_ms is None:
+    torch_fn = torch_step(x, t)
+    if torch_fn is None:
         print('  torch        not installed')
     else:
+        # Timed on its own: its OpenMP threads spinning between calls would slow BLAS's.
+        torch_ms = _interleaved_ms({'torch': torch_fn}, 3 * args.repeat)['torch']
         med, best = statistics.median(torch_ms), min(torch_ms)
         print('  torch step   {:8.2f} ms   dchain/torch {:.2f}x   (best {:.2f} ms, {:.2f}x)'
               .format(med, step / med, best, min(step_ms) / best))
