@@ -64,6 +64,19 @@ def _env_flag(name, default):
     return value not in ('0', '', 'false', 'False', 'no')
 
 
+def _env_nonnegative_int(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ValueError('{}={!r}: expected a non-negative integer'.format(name, value))
+    return number
+
+
 def _env_dtype(name):
     value = os.environ.get(name)
     if not value:
@@ -91,6 +104,8 @@ global_config.autotune = False
 global_config.use_ideep = 'never'
 global_config.lazy_grad_sum = False
 global_config.in_recomputing = False
+# MB of im2col columns that forward convolutions may keep alive for their weight gradients.
+global_config.conv_kept_columns_mb = _env_nonnegative_int('DCHAIN_CONV_KEPT_COLUMNS_MB', 64)
 
 config = LocalConfig(global_config)
 

@@ -10,8 +10,14 @@ gradient rebuilds them the same way. With several BLAS threads a GEMM must cover
 batch to keep them busy, so the column buffer goes through memory; there, when the graph is
 recorded, forward keeps its columns for the weight gradient (as Chainer does) and backward
 drops them once it is computed, before the input gradient allocates its own, so one
-convolution's peak still holds one column buffer.
+convolution's peak still holds one column buffer. Columns kept alive at once are capped at
+``config.conv_kept_columns_mb`` (``DCHAIN_CONV_KEPT_COLUMNS_MB``, default 64; 0 keeps none):
+past it, convolutions rebuild them, so a deep network's memory stays that of its
+activations.
 """
+import threading
+import weakref
+
 import numpy
 
 from dchain import backend
@@ -66,11 +72,48 @@ def _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1):
     return _im2col_scratch(x, ksize, stride, pad, dilate, (r1 - r0,) + tuple(out_size[1:]))
 
 
+class _KeptColumns:
+    """Bytes of column buffers that forward convolutions keep alive right now."""
+
+    lock = threading.Lock()
+    nbytes = 0
+
+    @classmethod
+    def reserve(cls, nbytes):
+        """Count ``nbytes`` more if they fit under ``config.conv_kept_columns_mb``."""
+        with cls.lock:
+            if cls.nbytes + nbytes > config.conv_kept_columns_mb * 2 ** 20:
+                return False
+            cls.nbytes += nbytes
+            return True
+
+    @classmethod
+    def release(cls, nbytes):
+        with cls.lock:
+            cls.nbytes -= nbytes
+
+
+def _kept_columns(x, ksize, stride, pad, dilate, out_size):
+    """A fresh column array for the whole batch, counted until it is freed, or None past the
+    limit."""
+    n, c = x.shape[:2]
+    shape = (c,) + tuple(ksize) + tuple(out_size) + (n,)
+    nbytes = _prod(shape) * x.dtype.itemsize
+    if not _KeptColumns.reserve(nbytes):
+        return None
+    xp = backend.get_array_module(x)
+    col = conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), ksize, stride, pad, dilate,
+                                    out_size, out=xp.empty(shape, dtype=x.dtype))
+    weakref.finalize(col, _KeptColumns.release, nbytes)
+    return col
+
+
 def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=False):
     """``y = conv(x, W) + b`` on arrays (numpy or cupy); ``y`` is a view of a batch-last buffer.
 
     Returns ``(y, col)``: with ``keep_columns``, ``col`` is the column buffer of the whole
-    batch when one GEMM covered it (a fresh array, not the workspace), else None.
+    batch when one GEMM covered it and the limit on kept columns allowed (a fresh array, not
+    the workspace), else None.
     """
     xp = backend.get_array_module(x)
     n = x.shape[0]
@@ -81,12 +124,9 @@ def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=Fa
     kept = None
     if len(blocks) == 1:
         if keep_columns:
-            n, c = x.shape[:2]
-            kept = col = conv_nd.im2col_batch_last(
-                conv_nd.to_batch_last(x), ksize, stride, pad, dilate, out_size,
-                out=xp.empty((c,) + tuple(ksize) + tuple(out_size) + (n,), dtype=x.dtype))
-        else:
-            col = _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
+            kept = _kept_columns(x, ksize, stride, pad, dilate, out_size)
+        col = kept if kept is not None else \
+            _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
         y = _matmul(w, col.reshape(groups, -1, _prod(out_size) * n))
     else:
         row = _prod(out_size[1:]) * n

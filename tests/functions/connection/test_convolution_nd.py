@@ -1,6 +1,9 @@
 """Tests of F.convolution_nd / convolution_1d / convolution_3d against a loop reference."""
 import importlib
 import itertools
+import os
+import subprocess
+import sys
 
 import numpy
 import pytest
@@ -191,3 +194,45 @@ def test_columns_not_kept_without_backprop(monkeypatch):
         func = conv_module.ConvolutionND(2, pad=1)
         func.apply((x, W))
     assert func._columns is None
+
+
+def test_kept_columns_are_capped(monkeypatch):
+    _whole_batch_gemm(monkeypatch)
+    conv_module = importlib.import_module('dchain.functions.connection.convolution_nd')
+    rng = numpy.random.default_rng(5)
+    x = dchain.Variable(rng.standard_normal((4, 8, 16, 16)))
+    W1 = dchain.Variable(rng.standard_normal((8, 8, 3, 3)))
+    W2 = dchain.Variable(rng.standard_normal((8, 8, 3, 3)))
+    col_bytes = 8 * 9 * 16 * 16 * 4 * 8         # one convolution's float64 columns
+    kept_before = conv_module._KeptColumns.nbytes
+    # Room for one convolution's columns: the first keeps them, the second rebuilds its own.
+    with dchain.using_config('conv_kept_columns_mb', (kept_before + col_bytes) / 2 ** 20):
+        h = F.convolution_2d(x, W1, pad=1)
+        y = F.convolution_2d(h, W2, pad=1)
+        assert h.creator._columns is not None and y.creator._columns is None
+        assert conv_module._KeptColumns.nbytes == kept_before + col_bytes
+        y.grad = numpy.ones(y.shape)
+        y.backward()
+    assert conv_module._KeptColumns.nbytes == kept_before     # freed with the columns
+    expected = [W1.grad.copy(), W2.grad.copy()]
+    # And with none kept at all, the same gradients.
+    W1.cleargrad()
+    W2.cleargrad()
+    with dchain.using_config('conv_kept_columns_mb', 0):
+        y = F.convolution_2d(F.convolution_2d(x, W1, pad=1), W2, pad=1)
+        assert y.creator._columns is None
+        y.grad = numpy.ones(y.shape)
+        y.backward()
+    numpy.testing.assert_allclose(W1.grad, expected[0], rtol=1e-12)
+    numpy.testing.assert_allclose(W2.grad, expected[1], rtol=1e-12)
+
+
+def test_kept_columns_limit_from_the_environment():
+    code = 'import dchain; print(dchain.config.conv_kept_columns_mb)'
+    env = dict(os.environ, DCHAIN_CONV_KEPT_COLUMNS_MB='7')
+    out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == '7', out.stderr
+    env['DCHAIN_CONV_KEPT_COLUMNS_MB'] = 'lots'
+    out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True)
+    assert out.returncode != 0 and 'DCHAIN_CONV_KEPT_COLUMNS_MB' in out.stderr and \
+        'non-negative integer' in out.stderr
