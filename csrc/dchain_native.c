@@ -525,6 +525,77 @@ fail:
     return NULL;
 }
 
+/* ---- shared-memory reduction ------------------------------------------------------------- */
+
+static PyObject *py_sum_scale_spread(PyObject *self, PyObject *args)
+{
+    PyObject *mo, *seq;
+    double scale;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OOd:sum_scale_spread", &mo, &seq, &scale))
+        return NULL;
+    PyObject *list = PySequence_Fast(seq, "others must be a sequence of arrays");
+    if (!list)
+        return NULL;
+    Py_ssize_t n_others = PySequence_Fast_GET_SIZE(list);
+    Py_buffer *views = PyMem_RawCalloc((size_t)(n_others > 0 ? n_others : 1), sizeof(Py_buffer));
+    void **ptrs = PyMem_RawCalloc((size_t)(n_others > 0 ? n_others : 1), sizeof(void *));
+    Py_ssize_t acquired = 0;
+    Py_buffer *mine = NULL;
+    if (!views || !ptrs) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    mine = get_buffer(&s, mo, 1, 1, "mine");
+    if (!mine)
+        goto fail;
+    for (; acquired < n_others; acquired++) {
+        Py_buffer *b = &views[acquired];
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(list, acquired), b,
+                               PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError, "others[%zd] must be a C-contiguous writable array",
+                         acquired);
+            goto fail;
+        }
+        ptrs[acquired] = b->buf;
+        if (check_same_float(mine, b, "mine", "every other")) {
+            acquired++;
+            goto fail;
+        }
+        if (b->len != mine->len || (uintptr_t)b->buf % (uintptr_t)b->itemsize != 0) {
+            acquired++;
+            PyErr_Format(PyExc_ValueError, "others[%zd] must have the size of mine and be "
+                         "aligned to its item size", acquired - 1);
+            goto fail;
+        }
+    }
+    Py_ssize_t count = mine->len / mine->itemsize;
+    int t = float_type(mine), scaled = scale != 1.0;
+    Py_BEGIN_ALLOW_THREADS
+    if (t == T_F32)
+        sum_scale_spread_f32(mine->buf, (float *const *)ptrs, n_others, count, (float)scale,
+                             scaled);
+    else
+        sum_scale_spread_f64(mine->buf, (double *const *)ptrs, n_others, count, scale, scaled);
+    Py_END_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < acquired; k++)
+        PyBuffer_Release(&views[k]);
+    PyMem_RawFree(views);
+    PyMem_RawFree(ptrs);
+    Py_DECREF(list);
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    for (Py_ssize_t k = 0; k < acquired; k++)
+        PyBuffer_Release(&views[k]);
+    PyMem_RawFree(views);
+    PyMem_RawFree(ptrs);
+    Py_DECREF(list);
+    release_all(&s);
+    return NULL;
+}
+
 /* ---- relu --------------------------------------------------------------------------------- */
 
 static PyObject *py_relu_backward(PyObject *self, PyObject *args)
@@ -573,6 +644,9 @@ static PyMethodDef methods[] = {
     {"max_pool_2d_backward", py_max_pool_2d_backward, METH_VARARGS,
      "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px[, gate])."},
     {"relu_backward", py_relu_backward, METH_VARARGS, "relu_backward(y, gy, gx)."},
+    {"sum_scale_spread", py_sum_scale_spread, METH_VARARGS,
+     "sum_scale_spread(mine, others, scale): mine = (mine + sum(others)) * scale; "
+     "others[:] = mine."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -337,6 +337,30 @@ VECTOR_CLONES static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *
     }
 }
 
+/* One slice of a reduction in node-shared memory: mine = (mine + others[0] + ...) * scale
+ * (the multiply only if scaled), then every other = mine, in the order the numpy code adds;
+ * block by block, so each element comes from memory once and the rest stays in L1. */
+VECTOR_CLONES static void FN(sum_scale_spread)(T *restrict mine, T *const *others,
+                                              Py_ssize_t n_others, Py_ssize_t count, T scale,
+                                              int scaled)
+{
+    const Py_ssize_t block = 2048;
+    for (Py_ssize_t a = 0; a < count; a += block) {
+        Py_ssize_t n = count - a < block ? count - a : block;
+        T *restrict m = mine + a;
+        for (Py_ssize_t k = 0; k < n_others; k++) {
+            const T *restrict o = others[k] + a;
+            for (Py_ssize_t i = 0; i < n; i++)
+                m[i] += o[i];
+        }
+        if (scaled)
+            for (Py_ssize_t i = 0; i < n; i++)
+                m[i] *= scale;
+        for (Py_ssize_t k = 0; k < n_others; k++)
+            memcpy(others[k] + a, m, (size_t)n * sizeof(T));
+    }
+}
+
 /* ReLU backward gx = gy * (y > 0) (ReLU's forward is numpy.clip: as fast, no kernel needed). */
 VECTOR_CLONES static void FN(relu_bwd)(const T *restrict y, const T *restrict gy, T *restrict gx,
                          Py_ssize_t size)

@@ -276,6 +276,21 @@ def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad, gate=None):
     return gx
 
 
+# --- reduction in node-shared memory ---------------------------------------------------------
+
+def sum_scale_spread(mine, others, scale):
+    """``mine = (mine + others[0] + ...) * scale`` (no multiply when ``scale`` is 1), then
+    every array of ``others`` gets a copy: one pass, in numpy's order of additions. False
+    means use numpy (float16 buckets among others)."""
+    if not available or not floats(mine, *others) or \
+            not _usable(mine, *others, writable=(mine,) + tuple(others)):
+        return False
+    for other in others:
+        _check_shape('every other', other, mine.shape)
+    _lib.sum_scale_spread(mine, list(others), float(scale))
+    return True
+
+
 # --- relu ---------------------------------------------------------------------------------
 
 def _dense_views(*arrays):

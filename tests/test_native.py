@@ -70,6 +70,47 @@ def test_floats():
     assert not _native.floats([0.0, 1.0])
 
 
+# --- reduction in node-shared memory -------------------------------------------------------
+
+@needs_native
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('n_others', [0, 1, 3])
+@pytest.mark.parametrize('scale', [1.0, 1 / 3])
+def test_sum_scale_spread_kernel(dtype, n_others, scale):
+    from dchain.distributed.communicators import _shared_memory
+    rng = numpy.random.RandomState(n_others)
+    count = 5000    # several of the kernel's blocks and a partial one
+    mine = rng.uniform(-1, 1, count).astype(dtype)
+    others = [rng.uniform(-1, 1, count).astype(dtype) for _ in range(n_others)]
+    # The numpy code it replaces, on copies: the same additions in the same order.
+    expected = mine.copy()
+    expected_others = [o.copy() for o in others]
+    for a in range(0, count, 1000):
+        _shared_memory._add_into(expected, expected_others, a, min(count, a + 1000))
+        _shared_memory._scale_and_spread(expected, expected_others, a, min(count, a + 1000),
+                                         scale)
+    assert _native.sum_scale_spread(mine, others, scale) is True
+    numpy.testing.assert_array_equal(mine, expected)
+    for other in others:
+        numpy.testing.assert_array_equal(other, expected)
+
+
+@needs_native
+def test_sum_scale_spread_rejects_bad_arrays():
+    mine = numpy.zeros(8, numpy.float32)
+    assert _native.sum_scale_spread(mine, [numpy.zeros(16, numpy.float32)[::2]], 1.0) is False
+    assert _native.sum_scale_spread(mine.astype(numpy.float16), [], 1.0) is False
+    assert _native.sum_scale_spread(mine, [numpy.zeros(8, numpy.float64)], 1.0) is False
+    with pytest.raises(TypeError, match='every other must have the dtype of mine'):
+        _native._lib.sum_scale_spread(mine, [numpy.zeros(8, numpy.float64)], 1.0)
+    with pytest.raises(ValueError, match='every other must have shape'):
+        _native.sum_scale_spread(mine, [numpy.zeros(9, numpy.float32)], 1.0)
+    with pytest.raises(ValueError, match='must have the size of mine'):
+        _native._lib.sum_scale_spread(mine, [numpy.zeros(9, numpy.float32)], 1.0)
+    with pytest.raises(ValueError, match='C-contiguous writable'):
+        _native._lib.sum_scale_spread(mine, [numpy.zeros(16, numpy.float32)[::2]], 1.0)
+
+
 # --- optimizer kernels --------------------------------------------------------------------
 
 @needs_native

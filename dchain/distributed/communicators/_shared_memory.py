@@ -19,6 +19,8 @@ import warnings
 
 import numpy
 
+from dchain import _native
+
 _ALIGN_BYTES = 64    # segment offsets: one cache line
 _SLICE_ALIGN = 16    # slice boundaries in elements, so ranks never share a cache line
 
@@ -71,6 +73,9 @@ class SharedBuckets:
                 continue
             mine = views[self._me]
             others = [view for k, view in enumerate(views) if k != self._me]
+            if inter is None and _native.sum_scale_spread(
+                    mine[lo:hi], [other[lo:hi] for other in others], scale):
+                continue
             chunks = [(a, min(a + _CHUNK, hi)) for a in range(lo, hi, _CHUNK)]
             if inter is None:
                 for a, b in chunks:
