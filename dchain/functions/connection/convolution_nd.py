@@ -1,9 +1,11 @@
 """N-dimensional convolution (``F.convolution_nd``, ``F.convolution_1d``, ``F.convolution_3d``).
 
 CPU kernel: one im2col into a batch-last column buffer ``(c, *k, *out, n)`` and one GEMM for
-the whole batch (one per group); the output is allocated batch-last and returned as an
-``(n, c_out, *out)`` view. The gradient w.r.t. ``x`` is a deconvolution and the gradient
-w.r.t. ``W`` a :class:`ConvolutionNDGradW` node, so both can be differentiated again.
+the whole batch (one per group); with one group the bias is added by the same GEMM, as a last
+column of the weight matrix against a row of ones under the columns. The output is allocated
+batch-last and returned as an ``(n, c_out, *out)`` view. The gradient w.r.t. ``x`` is a
+deconvolution and the gradient w.r.t. ``W`` a :class:`ConvolutionNDGradW` node, so both can
+be differentiated again.
 With one BLAS thread, im2col and the GEMM run block by block on column blocks that stay in
 a core's cache (the per-thread workspace of :mod:`dchain.utils.conv_nd`), and the weight
 gradient rebuilds them the same way. With several BLAS threads a GEMM must cover the whole
@@ -35,13 +37,25 @@ def _matmul(a, b, out=None):
     return xp.matmul(a, b, out=out)
 
 
-def _im2col_scratch(x, ksize, stride, pad, dilate, out_size):
-    """im2col of ``x`` into the thread's workspace (valid until the next convolution)."""
+def _columns(x, ksize, stride, pad, dilate, out_size, ones_row=False, out=None):
+    """im2col of ``x`` as a ``(c * prod(ksize), prod(out_size) * n)`` matrix, in ``out`` (a
+    fresh array of that shape, or one row more) or else in the thread's workspace (valid
+    until the next convolution).
+
+    With ``ones_row`` the matrix has a last row of ones, so that a GEMM whose weight matrix
+    ends with the bias as a column adds the bias too: no pass over the output for it.
+    """
     xp = backend.get_array_module(x)
     n, c = x.shape[:2]
-    shape = (c,) + tuple(ksize) + tuple(out_size) + (n,)
-    return conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), ksize, stride, pad, dilate,
-                                     out_size, out=conv_nd.workspace(shape, x.dtype, xp))
+    rows = c * _prod(ksize)
+    shape = (rows + int(ones_row), _prod(out_size) * n)
+    buf = conv_nd.workspace(shape, x.dtype, xp) if out is None else out
+    conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), ksize, stride, pad, dilate, out_size,
+                              out=buf[:rows].reshape((c,) + tuple(ksize) + tuple(out_size) +
+                                                     (n,)))
+    if ones_row:
+        buf[rows] = 1
+    return buf
 
 
 # Column blocks of about this many bytes stay in a core's L2 cache between im2col writing
@@ -63,13 +77,14 @@ def _row_blocks(x, ksize, out_size):
     return [(r, min(rows, r + step)) for r in range(0, rows, step)]
 
 
-def _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1):
-    """im2col of the output rows ``[r0, r1)`` along the first spatial axis into scratch.
+def _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1, ones_row=False):
+    """:func:`_columns` of the output rows ``[r0, r1)`` along the first spatial axis, in the
+    workspace.
 
     Starting at output row ``r0`` is the same as padding ``r0 * stride`` less at the top.
     """
     pad = (pad[0] - r0 * stride[0],) + tuple(pad[1:])
-    return _im2col_scratch(x, ksize, stride, pad, dilate, (r1 - r0,) + tuple(out_size[1:]))
+    return _columns(x, ksize, stride, pad, dilate, (r1 - r0,) + tuple(out_size[1:]), ones_row)
 
 
 class _KeptColumns:
@@ -93,17 +108,17 @@ class _KeptColumns:
             cls.nbytes -= nbytes
 
 
-def _kept_columns(x, ksize, stride, pad, dilate, out_size):
-    """A fresh column array for the whole batch, counted until it is freed, or None past the
-    limit."""
+def _kept_columns(x, ksize, stride, pad, dilate, out_size, ones_row):
+    """:func:`_columns` of the whole batch in a fresh array, counted until it is freed, or
+    None past the limit."""
     n, c = x.shape[:2]
-    shape = (c,) + tuple(ksize) + tuple(out_size) + (n,)
+    shape = (c * _prod(ksize) + int(ones_row), _prod(out_size) * n)
     nbytes = _prod(shape) * x.dtype.itemsize
     if not _KeptColumns.reserve(nbytes):
         return None
     xp = backend.get_array_module(x)
-    col = conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), ksize, stride, pad, dilate,
-                                    out_size, out=xp.empty(shape, dtype=x.dtype))
+    col = _columns(x, ksize, stride, pad, dilate, out_size, ones_row,
+                   out=xp.empty(shape, dtype=x.dtype))
     weakref.finalize(col, _KeptColumns.release, nbytes)
     return col
 
@@ -111,7 +126,7 @@ def _kept_columns(x, ksize, stride, pad, dilate, out_size):
 def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=False):
     """``y = conv(x, W) + b`` on arrays (numpy or cupy); ``y`` is a view of a batch-last buffer.
 
-    Returns ``(y, col)``: with ``keep_columns``, ``col`` is the column buffer of the whole
+    Returns ``(y, col)``: with ``keep_columns``, ``col`` is the column matrix of the whole
     batch when one GEMM covered it and the limit on kept columns allowed (a fresh array, not
     the workspace), else None.
     """
@@ -120,23 +135,28 @@ def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=Fa
     oc = W.shape[0]
     ksize = W.shape[2:]
     w = W.reshape(groups, oc // groups, -1)
+    # With one group the bias rides in the GEMM: [W | b] @ [col; 1].
+    fold_bias = b is not None and groups == 1
+    if fold_bias:
+        w = xp.concatenate((w[0], b[:, None].astype(w.dtype, copy=False)), axis=1)[None]
     blocks = _row_blocks(x, ksize, out_size)
     kept = None
     if len(blocks) == 1:
         if keep_columns:
-            kept = _kept_columns(x, ksize, stride, pad, dilate, out_size)
+            kept = _kept_columns(x, ksize, stride, pad, dilate, out_size, fold_bias)
         col = kept if kept is not None else \
-            _im2col_scratch(x, ksize, stride, pad, dilate, out_size)
-        y = _matmul(w, col.reshape(groups, -1, _prod(out_size) * n))
+            _columns(x, ksize, stride, pad, dilate, out_size, fold_bias)
+        y = _matmul(w, col.reshape(groups, -1, col.shape[1]))
+        if kept is not None and fold_bias:
+            kept = kept[:-1]
     else:
         row = _prod(out_size[1:]) * n
         y = xp.empty((groups, oc // groups, out_size[0] * row), dtype=x.dtype)
         for r0, r1 in blocks:
-            col = _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1)
-            _matmul(w, col.reshape(groups, -1, (r1 - r0) * row),
-                    out=y[:, :, r0 * row:r1 * row])
+            col = _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1, fold_bias)
+            _matmul(w, col.reshape(groups, -1, col.shape[1]), out=y[:, :, r0 * row:r1 * row])
     y = y.reshape(oc, -1)
-    if b is not None:
+    if b is not None and not fold_bias:
         y += b[:, None]
     return conv_nd.from_batch_last(y.reshape((oc,) + tuple(out_size) + (n,))), kept
 
