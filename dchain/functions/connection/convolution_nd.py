@@ -128,7 +128,7 @@ def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=Fa
 
     Returns ``(y, col)``: with ``keep_columns``, ``col`` is the column matrix of the whole
     batch when one GEMM covered it and the limit on kept columns allowed (a fresh array, not
-    the workspace), else None.
+    the workspace, with the row of ones if the bias was added by the GEMM), else None.
     """
     xp = backend.get_array_module(x)
     n = x.shape[0]
@@ -147,8 +147,6 @@ def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=Fa
         col = kept if kept is not None else \
             _columns(x, ksize, stride, pad, dilate, out_size, fold_bias)
         y = _matmul(w, col.reshape(groups, -1, col.shape[1]))
-        if kept is not None and fold_bias:
-            kept = kept[:-1]
     else:
         row = _prod(out_size[1:]) * n
         y = xp.empty((groups, oc // groups, out_size[0] * row), dtype=x.dtype)
@@ -164,7 +162,9 @@ def conv_forward(x, W, b, stride, pad, dilate, groups, out_size, keep_columns=Fa
 def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups, col=None):
     """Gradient of ``conv(x, W)`` w.r.t. ``W`` given the output gradient ``gy``.
 
-    ``col``: the columns of ``x`` for the whole batch if the forward kept them.
+    ``col``: the columns of ``x`` for the whole batch if the forward kept them. If they end
+    with the row of ones of a bias added by the GEMM, the same GEMM also gives the bias
+    gradient: returns ``(gW, gb)``, with ``gb`` None otherwise.
     """
     n = x.shape[0]
     oc = w_shape[0]
@@ -173,8 +173,14 @@ def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups, col=None):
     row = _prod(out_size[1:]) * n
     gyt = conv_nd.to_batch_last(gy).reshape(groups, oc // groups, out_size[0] * row)
     if col is not None:
-        col = col.reshape(groups, -1, out_size[0] * row)
-        return _matmul(gyt, col.transpose(0, 2, 1)).reshape(w_shape)
+        rows = w_shape[1] * _prod(ksize)
+        product = _matmul(gyt, col.reshape(groups, -1, out_size[0] * row).transpose(0, 2, 1))
+        if col.shape[0] == groups * rows:
+            return product.reshape(w_shape), None
+        # [gW | gb] = gy @ [col; 1]^T (one group).
+        xp = backend.get_array_module(product)
+        return (xp.ascontiguousarray(product[0, :, :rows]).reshape(w_shape),
+                product[0, :, rows].copy())
     gW = None
     for r0, r1 in _row_blocks(x, ksize, out_size):
         col = _im2col_rows(x, ksize, stride, pad, dilate, out_size, r0, r1)
@@ -184,7 +190,7 @@ def conv_grad_w(x, gy, w_shape, stride, pad, dilate, groups, col=None):
             gW = part
         else:
             gW += part
-    return gW.reshape(w_shape)
+    return gW.reshape(w_shape), None
 
 
 def needs_cover_all(in_size, out_size, ksize, conv):
@@ -266,14 +272,17 @@ class ConvolutionND(function_node.FunctionNode):
         # gradient's column buffer never coexists with them.
         columns, self._columns = self._columns, None
         grads = {}
+        bias_grad = None
         if 1 in indexes:
-            grads[1] = ConvolutionNDGradW(self, W.shape, columns).apply((x, gy))[0]
+            grad_w = ConvolutionNDGradW(self, W.shape, columns)
+            grads[1] = grad_w.apply((x, gy))[0]
+            bias_grad = grad_w.bias_grad    # from the same GEMM, when the columns allowed
         del columns
         if 0 in indexes:
             grads[0] = DeconvolutionND(self.ndim, self.stride, self.pad, x.shape[2:],
                                        self.dilate, self.groups).apply((gy, W))[0]
         if 2 in indexes:
-            grads[2] = ConvolutionBiasGrad().apply((gy,))[0]
+            grads[2] = ConvolutionBiasGrad(bias_grad).apply((gy,))[0]
         return tuple(grads[i] for i in indexes)
 
 
@@ -281,12 +290,19 @@ class ConvolutionBiasGrad(function_node.FunctionNode):
     """Bias gradient: ``gy`` summed over the batch and every pixel, per channel.
 
     On the batch-last layout this is one matrix-vector product with a vector of ones, which
-    BLAS runs at memory speed on every core.
+    BLAS runs at memory speed on every core. ``computed``: the result, if the weight
+    gradient's GEMM has produced it already (see :func:`conv_grad_w`).
     """
+
+    def __init__(self, computed=None):
+        self._computed = computed
 
     def forward(self, inputs):
         gy, = inputs
         self._gy_shape = gy.shape
+        computed, self._computed = self._computed, None
+        if computed is not None:
+            return computed,
         xp = backend.get_array_module(gy)
         gyt = conv_nd.to_batch_last(gy)
         if gyt.flags.c_contiguous and gy.dtype in (numpy.float32, numpy.float64):
@@ -313,13 +329,15 @@ class ConvolutionNDGradW(function_node.FunctionNode):
         self.groups = conv.groups
         self.w_shape = tuple(w_shape)
         self._columns = columns     # x's columns, kept by the forward convolution
+        self.bias_grad = None       # set by forward when the kept columns gave it too
 
     def forward(self, inputs):
         self.retain_inputs((0, 1))
         x, gy = inputs
         columns, self._columns = self._columns, None
-        return conv_grad_w(x, gy, self.w_shape, self.stride, self.pad, self.dilate,
-                           self.groups, columns),
+        gW, self.bias_grad = conv_grad_w(x, gy, self.w_shape, self.stride, self.pad,
+                                         self.dilate, self.groups, columns)
+        return gW,
 
     def backward(self, indexes, grad_outputs):
         from dchain.functions.connection.deconvolution_nd import DeconvolutionND

@@ -165,17 +165,20 @@ def test_kept_columns_serve_one_weight_gradient(monkeypatch):
     W = dchain.Variable(rng.standard_normal((4, 2, 3, 3)))
     b = dchain.Variable(rng.standard_normal(4))
     y = F.convolution_2d(x, W, b, pad=1)
-    # The bias is added by the GEMM (a row of ones under the columns, not kept).
+    # The bias is added by the GEMM: a row of ones under the columns, kept with them so that
+    # the weight gradient's GEMM gives the bias gradient too.
     numpy.testing.assert_allclose(
         y.array, reference_conv_nd(x, W.array, b.array, (1, 1), (1, 1), (1, 1), 1, False),
         rtol=1e-12, atol=1e-12)
     conv = y.creator
-    assert conv._columns is not None and conv._columns.shape == (2 * 3 * 3, 6 * 5 * 3)
+    assert conv._columns is not None and conv._columns.shape == (2 * 3 * 3 + 1, 6 * 5 * 3)
+    numpy.testing.assert_array_equal(conv._columns[-1], 1)
     gy = rng.standard_normal(y.shape)
     y.grad = gy
     y.backward()
     assert conv._columns is None       # dropped: the graph no longer holds them
     first = W.grad.copy()
+    assert W.grad.flags.c_contiguous
     numpy.testing.assert_allclose(b.grad, gy.sum(axis=(0, 2, 3)), rtol=1e-12)
     # A second backward over the same graph rebuilds the columns and gets the same gradient.
     W.cleargrad()
