@@ -40,8 +40,11 @@ class MaxPoolingND(pooling_nd.PoolingND):
     def backward(self, indexes, grad_outputs):
         gate = None
         before = self.inputs[0].creator_node
-        if type(before) is ReLU and _backprop.input_grads_private(self):
-            gate = conv_nd.to_batch_last(self.output_data[0])
+        y = self.output_data[0]
+        # (On the CPU, whose memory bandwidth the saved pass is about.)
+        if type(before) is ReLU and isinstance(y, numpy.ndarray) and \
+                _backprop.input_grads_private(self):
+            gate = conv_nd.to_batch_last(y)
         gx = pooling_nd.MaxPoolingScatter(self._geometry, self.indexes, gate).apply(
             grad_outputs)
         if gate is not None:
