@@ -52,6 +52,14 @@ static ALWAYS_INLINE const int32_t *window_taps_(const void *idx, int idx_bytes,
     return scratch;
 }
 
+/* Index of the (c, ky, kx) slab of a column array, (c, kh, kw, ...) or kernel-first
+ * (kh, kw, c, ...). */
+static ALWAYS_INLINE Py_ssize_t column_slab_(const geom2d *q, Py_ssize_t c, Py_ssize_t ky,
+                                             Py_ssize_t kx, int kernel_first)
+{
+    return kernel_first ? (ky * q->kw + kx) * q->c + c : (c * q->kh + ky) * q->kw + kx;
+}
+
 /* Outputs [lo, hi) of one axis whose input index start + o * s lies in [0, size). */
 static void valid_range_(Py_ssize_t start, Py_ssize_t s, Py_ssize_t size, Py_ssize_t out,
                          Py_ssize_t *lo, Py_ssize_t *hi)

@@ -17,7 +17,8 @@ VECTOR_CLONES static void FN(sgd)(T *restrict p, const T *restrict g, Py_ssize_t
 }
 
 /* v = momentum * v - lr * grad; param += v */
-VECTOR_CLONES static void FN(momentum_sgd)(T *restrict p, const T *restrict g, T *restrict v, Py_ssize_t size,
+VECTOR_CLONES
+static void FN(momentum_sgd)(T *restrict p, const T *restrict g, T *restrict v, Py_ssize_t size,
                              T lr, T momentum)
 {
     for (Py_ssize_t i = 0; i < size; i++) {
@@ -72,7 +73,8 @@ static ALWAYS_INLINE void FN(adam_loop)(T *restrict p, const T *restrict g, T *r
     }
 }
 
-VECTOR_CLONES static void FN(adam)(T *p, const T *g, T *m, T *v, T *vhat, Py_ssize_t size, const adam_args *a)
+VECTOR_CLONES
+static void FN(adam)(T *p, const T *g, T *m, T *v, T *vhat, Py_ssize_t size, const adam_args *a)
 {
     int amsgrad = vhat != NULL;
     /* Plain Adam and AdamW get their own loop; multiplying by eta == 1 or by a decay of 1
@@ -103,15 +105,15 @@ static void FN(copy_row)(T *restrict d, const T *restrict s, Py_ssize_t count, P
 
 /* im2col of a batch-last (c, h, w, n) array (any strides) into a C-contiguous
  * (c, kh, kw, oh, ow, n) column array, or (kh, kw, c, oh, ow, n) with kernel_first. */
-VECTOR_CLONES static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restrict col, const geom2d *q,
+VECTOR_CLONES
+static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restrict col, const geom2d *q,
                        T pval, int kernel_first)
 {
     const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
     for (Py_ssize_t c = 0; c < q->c; c++)
         for (Py_ssize_t ky = 0; ky < q->kh; ky++)
             for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
-                Py_ssize_t slab = kernel_first ? (ky * q->kw + kx) * q->c + c
-                                               : (c * q->kh + ky) * q->kw + kx;
+                Py_ssize_t slab = column_slab_(q, c, ky, kx, kernel_first);
                 T *dst = col + slab * plane;
                 Py_ssize_t xstart = kx * q->dx - q->px, lo, hi;
                 valid_range_(xstart, q->sx, q->w, ow, &lo, &hi);
@@ -139,14 +141,14 @@ VECTOR_CLONES static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restri
 }
 
 /* Adjoint of im2col: add a C-contiguous column array into a C-contiguous (c, h, w, n) one. */
-VECTOR_CLONES static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, int kernel_first)
+VECTOR_CLONES
+static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, int kernel_first)
 {
     const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
     for (Py_ssize_t c = 0; c < q->c; c++)
         for (Py_ssize_t ky = 0; ky < q->kh; ky++)
             for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
-                Py_ssize_t slab = kernel_first ? (ky * q->kw + kx) * q->c + c
-                                               : (c * q->kh + ky) * q->kw + kx;
+                Py_ssize_t slab = column_slab_(q, c, ky, kx, kernel_first);
                 const T *src = col + slab * plane;
                 Py_ssize_t xstart = kx * q->dx - q->px, lo, hi;
                 valid_range_(xstart, q->sx, q->w, ow, &lo, &hi);
@@ -181,7 +183,8 @@ VECTOR_CLONES static void FN(col2im)(const T *restrict col, T *restrict out, con
  * (int8 or int32, same layout; scratch holds n int32 for the int8 case). Padding reads as
  * -inf, as in the numpy code: it can only win as the first tap of a window whose valid values
  * are all -inf (or that lies wholly in padding). */
-VECTOR_CLONES static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, void *idx,
+VECTOR_CLONES
+static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, void *idx,
                              int idx_bytes, int32_t *restrict scratch, const geom2d *q)
 {
     const Py_ssize_t n = q->n;
@@ -283,7 +286,8 @@ VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, co
  * pixel belongs to at most one window, so each is written once (the gradient at its window's
  * argmax, zero elsewhere) with no zero fill and no read-modify-write; pixels past the last
  * window are zeroed. The gate is as in max_pool_bwd. */
-VECTOR_CLONES static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void *idx,
+VECTOR_CLONES
+static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void *idx,
                                    int idx_bytes, const T *gate, int32_t *restrict scratch,
                                    T *restrict gx, const geom2d *q)
 {
