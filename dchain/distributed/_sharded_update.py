@@ -3,10 +3,15 @@
 After the gradients are averaged every replica would run the same update on the same values,
 and on a CPU node that update is limited by memory bandwidth all replicas share. Instead each
 rank of a node updates only the parameters it owns (about ``1 / intra_size`` of the elements),
-in place in node-shared memory, and after a barrier copies the others' into its own arrays; a
-second barrier keeps an owner from changing a parameter (in code of its own between steps)
-while the others still copy it. Each rank thus keeps its own replica: code may change one
-rank's parameters and the replica consistency check still sees it.
+in place in node-shared memory, and after a barrier every rank's parameters are those shared
+arrays: the ranks of a node hold one replica, so nothing is copied back. A change one rank
+makes in place to a parameter between steps is therefore seen by the whole node (a parameter
+given a new array stays private until the next update, which binds it to the owner's values).
+Optimizer hooks run on every parameter on every rank: on one shared array a ``'post'`` hook
+would act once per rank, and a ``'pre'`` hook reading a parameter (weight decay) would race
+with its owner's update. While the optimizer has hooks, each rank therefore keeps a private
+replica and copies the owners' values into it after the update, with a second barrier so
+that no owner changes a parameter while the others still copy it.
 
 The optimizer's state arrays live once per node, in shared memory, updated by the parameter's
 owner; every rank, in particular the one that writes snapshots, sees all of them current.
@@ -80,10 +85,17 @@ class ShardedUpdate:
             _enabled_flags(self.params) == self._enabled
 
     def update(self):
-        """Run the optimizer's update on the owned parameters, then copy the others'."""
-        skipped = [p for p, own in zip(self.params, self.owned) if not own]
-        for param in skipped:
+        """Run the optimizer's update on the owned parameters, then take the others' (the
+        node's shared arrays, or copies of them while the optimizer has hooks)."""
+        share = not any(self._optimizer._hook_tables())
+        skipped = []
+        for param, own, shared in zip(self.params, self.owned, self._shared_params):
+            if own:
+                continue
+            if not share and param.array is shared:
+                param.array = shared.copy()   # private while hooks may read or change it
             param.update = _CountOnly(param)   # shadows Parameter.update for this step
+            skipped.append(param)
         try:
             self._optimizer.update(None)
         finally:
@@ -96,9 +108,14 @@ class ShardedUpdate:
                 param.array = shared
         self._barrier('gathering updated parameters')
         for param, own, shared in zip(self.params, self.owned, self._shared_params):
-            if not own:
+            if own:
+                continue
+            if share:
+                param.array = shared
+            else:
                 numpy.copyto(param.array, shared)
-        self._barrier('gathered updated parameters')
+        if not share:
+            self._barrier('gathered updated parameters')
 
     def _share_states(self):
         # An update rule may replace a state array rather than update it in place, and loading

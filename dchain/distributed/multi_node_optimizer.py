@@ -218,9 +218,11 @@ def create_multi_node_optimizer(actual_optimizer, communicator, double_buffering
             are final (bucketed communicators only).
         shard_update (bool): when the communicator reduces gradients in node-shared memory
             (``flat`` with several ranks per node), let each rank of a node update only its
-            share of the parameters and keep one copy of the optimizer state per node, in
-            shared memory. Results are the same as without it; it starts after the first
-            update. Not used with double buffering, float16 master copies, or GPU arrays.
+            share of the parameters and keep one copy of the parameters and the optimizer
+            state per node, in shared memory (private replicas while the optimizer has
+            hooks): a parameter changed in place on one rank changes on the whole node.
+            Results are the same as without it; it starts after the first update. Not used
+            with double buffering, float16 master copies, or GPU arrays.
     """
     return _MultiNodeOptimizer(actual_optimizer, communicator, zero_fill, double_buffering,
                                overlap, shard_update)

@@ -77,6 +77,40 @@ def main():
               for n, p in model.namedparams()), 'gradients computed in place are averaged')
     check(replicas_identical() and steps_counted(), 'a step with gradients computed in place')
 
+    # The ranks of a node hold one replica: a change made in place by a rank that does not
+    # own the parameter is seen by all.
+    def change_seen_by_all():
+        W = model[0].W
+        sharded = optimizer._sharded
+        owns = [own for p, own in zip(sharded.params, sharded.owned) if p is W][0]
+        editor = comm.allgather_obj(owns).index(False)
+        comm.barrier()
+        if comm.rank == editor:
+            W.array[0, 0] += 1
+        comm.barrier()
+        return replicas_identical()
+
+    check(change_seen_by_all(), 'parameters shared by the ranks of the node')
+
+    # With optimizer hooks each rank keeps a private replica: a post-update hook acts once.
+    def add_one(opt):
+        for param in opt.target.params():
+            param.array += 1
+
+    optimizer.add_hook(add_one, name='add_one', timing='post')
+    alpha = optimizer.hyperparam.alpha
+    optimizer.hyperparam.alpha = 0    # the update rules leave the parameters as they are
+    before = {n: p.array.copy() for n, p in model.namedparams()}
+    step()
+    check(all(numpy.array_equal(p.array, before[n] + 1) for n, p in model.namedparams()),
+          'a post-update hook acts once on every parameter')
+    check(replicas_identical() and not change_seen_by_all(),
+          'private replicas while the optimizer has hooks')
+    optimizer.remove_hook('add_one')
+    optimizer.hyperparam.alpha = alpha
+    step()
+    check(change_seen_by_all(), 'parameters shared again without hooks')
+
     # Freezing a layer changes the layout: sharding is rebuilt, the frozen layer stays put.
     frozen = model[2].W.array.copy()
     model[2].disable_update()
