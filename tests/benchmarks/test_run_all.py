@@ -88,9 +88,9 @@ def test_allreduce_gives_one_row_per_communicator():
 
 def test_weak_scaling():
     [row] = run_all.parse_weak_scaling(sample('weak_scaling'))
-    assert row['Figure'] == '2495.0 samples/s at 2 ranks (flat, overlap on)'
-    assert row['Floor'] == '2629.0 samples/s (2 x 1 rank)'
-    assert row['Ratio'] == '94.9% efficiency'
+    assert row['Figure'] == '10271.7 samples/s at 2 ranks (flat, overlap on)'
+    assert row['Floor'] == '12279.0 samples/s (2 x 1 rank)'
+    assert row['Ratio'] == '85.6% efficiency'
 
 
 def test_resnet50_forward():
