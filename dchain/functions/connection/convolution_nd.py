@@ -11,11 +11,11 @@ a core's cache (the per-thread workspace of :mod:`dchain.utils.conv_nd`), and th
 gradient rebuilds them the same way. With several BLAS threads a GEMM must cover the whole
 batch to keep them busy, so the column buffer goes through memory; there, when the graph is
 recorded, forward keeps its columns for the weight gradient (as Chainer does) and backward
-drops them once it is computed, before the input gradient allocates its own, so one
-convolution's peak still holds one column buffer. Columns kept alive at once are capped at
-``config.conv_kept_columns_mb`` (``DCHAIN_CONV_KEPT_COLUMNS_MB``, default 64; 0 keeps none):
-past it, convolutions rebuild them, so a deep network's memory stays that of its
-activations.
+drops them once it is computed, before the input gradient's deconvolution (which folds its
+columns block by block) runs, so one convolution's peak still holds one column buffer.
+Columns kept alive at once are capped at ``config.conv_kept_columns_mb``
+(``DCHAIN_CONV_KEPT_COLUMNS_MB``, default 64; 0 keeps none): past it, convolutions rebuild
+them, so a deep network's memory stays that of its activations.
 """
 import threading
 import weakref

@@ -1,9 +1,12 @@
 """N-dimensional deconvolution (``F.deconvolution_nd``, ``F.deconvolution_1d``/``3d``).
 
-The transpose of a convolution: one GEMM ``W^T x`` for the whole batch gives a batch-last
-column buffer, and col2im (a loop over kernel offsets, each a vectorized add) folds it into
-the output. The gradient w.r.t. ``x`` is a convolution with the same ``W`` and the gradient
-w.r.t. ``W`` is the convolution's weight gradient with the roles of input and output swapped.
+The transpose of a convolution: GEMMs ``W^T x`` give a batch-last column buffer, and col2im (a
+loop over kernel offsets, each a vectorized add) folds it into the output. On the CPU a large
+input goes in blocks of rows whose columns are folded while still in cache, whatever the number
+of BLAS threads: unlike a convolution's, these GEMMs keep enough rows per block (the kernel's
+taps times the output channels) to occupy several threads. The gradient w.r.t. ``x`` is a
+convolution with the same ``W`` and the gradient w.r.t. ``W`` is the convolution's weight
+gradient with the roles of input and output swapped.
 """
 import numpy
 
@@ -18,8 +21,8 @@ from dchain.utils import type_check
 def deconv_forward(x, W, b, stride, pad, dilate, groups, out_size):
     """``y = deconv(x, W) + b``; ``W`` is ``(c_in, c_out / groups, *k)``.
 
-    Large inputs go in blocks of rows along the first spatial axis: each block's GEMM result
-    is folded into ``y`` while it is still in cache.
+    Large host inputs go in blocks of rows along the first spatial axis: each block's GEMM
+    result is folded into ``y`` while it is still in cache.
     """
     xp = backend.get_array_module(x)
     n, ic = x.shape[:2]
@@ -55,8 +58,7 @@ _BLOCK_BYTES = 2 * 1024 * 1024
 def _deconv_row_blocks(x, col_rows):
     """Row ranges of ``x``'s first spatial axis with about ``_BLOCK_BYTES`` of columns each."""
     rows = x.shape[2]
-    if (backend.get_array_module(x) is not numpy or rows <= 1 or
-            not conv_nd.single_blas_thread()):
+    if backend.get_array_module(x) is not numpy or rows <= 1:
         return [(0, rows)]
     row_bytes = col_rows * (x.size // (x.shape[1] * rows)) * x.dtype.itemsize
     step = max(1, min(rows, _BLOCK_BYTES // max(row_bytes, 1)))
