@@ -108,7 +108,7 @@ class ShardedUpdate:
                 param.array = shared
         self._barrier('gathering updated parameters')
         for param, own, shared in zip(self.params, self.owned, self._shared_params):
-            if own:
+            if own or param.array is shared:
                 continue
             if share:
                 param.array = shared
