@@ -604,6 +604,121 @@ fail:
     return NULL;
 }
 
+/* Chunks of a reduction shared out among processes: each chunk's claim word holds the last
+ * step that claimed it, and a process takes a chunk by raising the word to the current step
+ * (compare-and-swap on memory all of them map), so every chunk is summed by exactly one. */
+static int claim_chunk_(int64_t *claim, int64_t step)
+{
+    int64_t seen = __atomic_load_n(claim, __ATOMIC_ACQUIRE);
+    while (seen < step)
+        if (__atomic_compare_exchange_n(claim, &seen, step, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            return 1;
+    return 0;
+}
+
+static PyObject *py_claim_sum_scale_spread(PyObject *self, PyObject *args)
+{
+    PyObject *co, *seq;
+    long long step;
+    Py_ssize_t first, chunk;
+    double scale;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OLnnOd:claim_sum_scale_spread", &co, &step, &first, &chunk,
+                          &seq, &scale))
+        return NULL;
+    PyObject *list = PySequence_Fast(seq, "segments must be a sequence of arrays");
+    if (!list)
+        return NULL;
+    Py_ssize_t n_segments = PySequence_Fast_GET_SIZE(list);
+    Py_buffer *views = PyMem_RawCalloc((size_t)(n_segments > 0 ? n_segments : 1),
+                                       sizeof(Py_buffer));
+    void **ptrs = PyMem_RawCalloc((size_t)(n_segments > 0 ? n_segments : 1), sizeof(void *));
+    Py_ssize_t acquired = 0, done = 0;
+    if (!views || !ptrs) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_buffer *claims = get_buffer(&s, co, 1, 1, "claims");
+    if (!claims)
+        goto fail;
+    const char *cf = plain_format(claims);
+    if (claims->itemsize != 8 || cf[1] != '\0' || (cf[0] != 'q' && cf[0] != 'l')) {
+        PyErr_SetString(PyExc_TypeError, "claims must be an int64 array");
+        goto fail;
+    }
+    if (n_segments < 1) {
+        PyErr_SetString(PyExc_ValueError, "segments must hold at least one array");
+        goto fail;
+    }
+    for (; acquired < n_segments; acquired++) {
+        Py_buffer *b = &views[acquired];
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(list, acquired), b,
+                               PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError, "segments[%zd] must be a C-contiguous writable array",
+                         acquired);
+            goto fail;
+        }
+        ptrs[acquired] = b->buf;
+        if (check_same_float(&views[0], b, "segments[0]", "every segment")) {
+            acquired++;
+            goto fail;
+        }
+        if (b->len != views[0].len || (uintptr_t)b->buf % (uintptr_t)b->itemsize != 0) {
+            acquired++;
+            PyErr_Format(PyExc_ValueError, "segments[%zd] must have the size of segments[0] and "
+                         "be aligned to its item size", acquired - 1);
+            goto fail;
+        }
+    }
+    Py_ssize_t itemsize = views[0].itemsize;
+    Py_ssize_t count = views[0].len / itemsize;
+    Py_ssize_t n_chunks = claims->len / 8;
+    if (chunk < 1 || (count + chunk - 1) / chunk != n_chunks || first < 0 ||
+            (n_chunks > 0 && first >= n_chunks)) {
+        PyErr_Format(PyExc_ValueError, "%zd elements in chunks of %zd need %zd claims (got %zd) "
+                     "and a first chunk below that", count, chunk,
+                     chunk < 1 ? (Py_ssize_t)0 : (count + chunk - 1) / chunk, n_chunks);
+        goto fail;
+    }
+    int t = float_type(&views[0]), scaled = scale != 1.0;
+    char **base = (char **)ptrs;
+    Py_BEGIN_ALLOW_THREADS
+    void *others[n_segments > 1 ? n_segments - 1 : 1];
+    for (Py_ssize_t k = 0; k < n_chunks; k++) {
+        Py_ssize_t c = (first + k) % n_chunks;
+        if (!claim_chunk_((int64_t *)claims->buf + c, (int64_t)step))
+            continue;
+        Py_ssize_t a = c * chunk, n = count - a < chunk ? count - a : chunk;
+        for (Py_ssize_t j = 1; j < n_segments; j++)
+            others[j - 1] = base[j] + a * itemsize;
+        if (t == T_F32)
+            sum_scale_spread_f32((float *)(base[0] + a * itemsize), (float *const *)others,
+                                 n_segments - 1, n, (float)scale, scaled);
+        else
+            sum_scale_spread_f64((double *)(base[0] + a * itemsize), (double *const *)others,
+                                 n_segments - 1, n, scale, scaled);
+        done++;
+    }
+    Py_END_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < acquired; k++)
+        PyBuffer_Release(&views[k]);
+    PyMem_RawFree(views);
+    PyMem_RawFree(ptrs);
+    Py_DECREF(list);
+    release_all(&s);
+    return PyLong_FromSsize_t(done);
+fail:
+    for (Py_ssize_t k = 0; k < acquired; k++)
+        PyBuffer_Release(&views[k]);
+    PyMem_RawFree(views);
+    PyMem_RawFree(ptrs);
+    Py_DECREF(list);
+    release_all(&s);
+    return NULL;
+}
+
 /* ---- relu --------------------------------------------------------------------------------- */
 
 static PyObject *py_relu_backward(PyObject *self, PyObject *args)
@@ -655,6 +770,10 @@ static PyMethodDef methods[] = {
     {"sum_scale_spread", py_sum_scale_spread, METH_VARARGS,
      "sum_scale_spread(mine, others, scale): mine = (mine + sum(others)) * scale; "
      "others[:] = mine."},
+    {"claim_sum_scale_spread", py_claim_sum_scale_spread, METH_VARARGS,
+     "claim_sum_scale_spread(claims, step, first, chunk, segments, scale): for every chunk "
+     "whose claim word this call raises to step, sum_scale_spread(segments[0][chunk], "
+     "segments[1:][chunk], scale); returns how many it reduced."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -291,6 +291,27 @@ def sum_scale_spread(mine, others, scale):
     return True
 
 
+def claim_sum_scale_spread(claims, step, first, chunk, segments, scale):
+    """Reduce the chunks of ``segments`` (equal float arrays, one per process) that this call
+    claims: :func:`sum_scale_spread` of ``segments[0]`` with the others, chunk by chunk.
+
+    ``claims`` (int64, one word per chunk of ``chunk`` elements, in memory every process
+    maps) holds the last step that claimed each chunk; a chunk is taken by raising its word to
+    ``step`` atomically, starting at chunk ``first`` and wrapping around, so every chunk is
+    summed by exactly one caller, in the segments' order whoever it is. Returns how many
+    chunks this call reduced, or None: use numpy (float16, or the kernels are not built).
+    """
+    if not available or not floats(*segments) or \
+            not _usable(claims, *segments, writable=(claims,) + tuple(segments)):
+        return None
+    if claims.dtype != numpy.int64:
+        raise TypeError('claims must be int64, got {}'.format(claims.dtype))
+    for segment in segments[1:]:
+        _check_shape('every segment', segment, segments[0].shape)
+    return _lib.claim_sum_scale_spread(claims, int(step), int(first), int(chunk),
+                                       list(segments), float(scale))
+
+
 # --- relu ---------------------------------------------------------------------------------
 
 def _dense_views(*arrays):

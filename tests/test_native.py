@@ -111,6 +111,60 @@ def test_sum_scale_spread_rejects_bad_arrays():
         _native._lib.sum_scale_spread(mine, [numpy.zeros(16, numpy.float32)[::2]], 1.0)
 
 
+@needs_native
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('n_segments', [1, 2, 3])
+def test_claim_sum_scale_spread_reduces_each_chunk_once(dtype, n_segments):
+    rng = numpy.random.RandomState(n_segments)
+    count, chunk = 1000, 96     # ten whole chunks and a partial one
+    segments = [rng.uniform(-1, 1, count).astype(dtype) for _ in range(n_segments)]
+    # Summed in the segments' order, then scaled: the reference in plain numpy.
+    expected = segments[0].copy()
+    for other in segments[1:]:
+        expected += other
+    expected *= dtype(0.5)
+    claims = numpy.zeros(11, numpy.int64)
+    claims[[2, 7]] = 5    # taken by another process in this step already
+    untouched = [s[2 * chunk:3 * chunk].copy() for s in segments]
+    assert _native.claim_sum_scale_spread(claims, 5, 4, chunk, segments, 0.5) == 9
+    assert (claims == 5).all()
+    for s, before in zip(segments, untouched):
+        numpy.testing.assert_array_equal(s[2 * chunk:3 * chunk], before)
+        done = numpy.ones(count, bool)
+        done[2 * chunk:3 * chunk] = done[7 * chunk:8 * chunk] = False
+        numpy.testing.assert_array_equal(s[done], expected[done])
+    # Nothing is left to claim in this step; the next step takes every chunk again.
+    assert _native.claim_sum_scale_spread(claims, 5, 0, chunk, segments, 0.5) == 0
+    assert _native.claim_sum_scale_spread(claims, 6, 10, chunk, segments, 1.0) == 11
+    assert (claims == 6).all()
+
+
+@needs_native
+def test_claim_sum_scale_spread_rejects_bad_arguments():
+    segments = [numpy.zeros(8, numpy.float32), numpy.zeros(8, numpy.float32)]
+    claims = numpy.zeros(2, numpy.int64)
+    assert _native.claim_sum_scale_spread(claims, 1, 0, 4, [s.astype(numpy.float16)
+                                                            for s in segments], 1.0) is None
+    with pytest.raises(TypeError, match='claims must be int64'):
+        _native.claim_sum_scale_spread(claims.astype(numpy.int32), 1, 0, 4, segments, 1.0)
+    with pytest.raises(TypeError, match='claims must be an int64 array'):
+        _native._lib.claim_sum_scale_spread(claims.astype(numpy.int32), 1, 0, 4, segments, 1.0)
+    with pytest.raises(ValueError, match='8 elements in chunks of 4 need 2 claims .got 3.'):
+        _native._lib.claim_sum_scale_spread(numpy.zeros(3, numpy.int64), 1, 0, 4, segments,
+                                            1.0)
+    with pytest.raises(ValueError, match='first chunk below'):
+        _native._lib.claim_sum_scale_spread(claims, 1, 2, 4, segments, 1.0)
+    with pytest.raises(ValueError, match='every segment must have shape'):
+        _native.claim_sum_scale_spread(claims, 1, 0, 4,
+                                       [segments[0], numpy.zeros(9, numpy.float32)], 1.0)
+    with pytest.raises(ValueError, match='at least one array'):
+        _native._lib.claim_sum_scale_spread(claims, 1, 0, 4, [], 1.0)
+    with pytest.raises(TypeError, match='every segment must have the dtype'):
+        _native._lib.claim_sum_scale_spread(claims, 1, 0, 4, [segments[0], numpy.zeros(8)],
+                                            1.0)
+    assert (claims == 0).all() and not segments[0].any()
+
+
 # --- optimizer kernels --------------------------------------------------------------------
 
 @needs_native

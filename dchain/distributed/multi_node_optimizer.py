@@ -37,6 +37,7 @@ class _MultiNodeOptimizer:
         d['_ready_order'] = []        # names in the order gradients became ready (1st step)
         d['_names'] = {}
         d['_stale'] = False           # a gradient changed after its bucket was sent
+        d['_sole_backward'] = False   # in update(lossfun)'s backward: no accumulation follows
         d['_hooked'] = []
         d['_double'] = None           # (filling, in flight) bucket sets for double buffering
         # Buckets whose allreduce had started before update() (overlapped with backward).
@@ -94,6 +95,8 @@ class _MultiNodeOptimizer:
             self.__dict__['_stale'] = True
             return
         buckets.pack(param, 1.0 / comm.size)
+        if self._sole_backward:
+            buckets.mark_final(param)
         comm.start_ready_buckets(buckets)
         comm.poke(buckets)
 
@@ -107,7 +110,12 @@ class _MultiNodeOptimizer:
         if lossfun is not None:
             loss = lossfun(*args, **kwds)
             target.cleargrads()
-            loss.backward(loss_scale=getattr(self.actual_optimizer, '_loss_scale', None))
+            # The only backward before this update: each gradient is final once computed.
+            self.__dict__['_sole_backward'] = True
+            try:
+                loss.backward(loss_scale=getattr(self.actual_optimizer, '_loss_scale', None))
+            finally:
+                self.__dict__['_sole_backward'] = False
             del loss
         if self.double_buffering:
             if not self._reduce_double_buffered(target):

@@ -127,3 +127,9 @@ def test_float16_gradient_transport(run_mpi, shared_memory):
 def test_sharded_update_follows_layout_changes(run_mpi, n):
     proc = run_mpi(n, 'sharded_update.py')
     assert proc.stdout.count('SHARDED UPDATE OK') == n, proc.stdout
+
+
+@pytest.mark.parametrize('n', [2, 3])
+def test_shared_reduction_starts_on_gradients_every_rank_finished(run_mpi, n):
+    proc = run_mpi(n, 'shared_reduction.py')
+    assert proc.stdout.count('SHARED REDUCTION OK') == n, proc.stdout

@@ -41,8 +41,11 @@ class GradientBuckets:
         comm_dtype: dtype of the buffers (None: each parameter's own dtype; e.g. float16 to
             halve the bytes sent for float32 gradients).
         shared_storage: None, or a callable taking the buckets' layout, a list of
-            ``(element count, dtype)``, and returning an object whose ``buffers`` hold them
-            (host buffers in node-shared memory); it is kept as :attr:`shared`. There,
+            ``(element count, dtype)``, and the gradients' places in it, a list of
+            ``(bucket, offset, size)``, and returning an object whose ``buffers`` hold them
+            (host buffers in node-shared memory, see
+            :class:`~dchain.distributed.communicators._shared_memory.SharedBuckets`); it is
+            kept as :attr:`shared`. There,
             buckets in the parameters' own dtype (float32/float64) are scaled by the
             reduction, and backward computes gradients straight into their slots where it can
             (:func:`dchain._backprop.set_grad_destination`), so most need no packing at all.
@@ -54,6 +57,7 @@ class GradientBuckets:
         self.comm_dtype = None if comm_dtype is None else numpy.dtype(comm_dtype)
         self.buckets = []
         self._where = {}            # id(param) -> (bucket, entry index)
+        self._unit = {}             # id(param) -> index among all buckets' entries
         groups = []
         current, current_bytes, current_key = [], 0, None
         for name, param in named_params:
@@ -70,8 +74,14 @@ class GradientBuckets:
             groups.append((current_key, current))
         self.shared = None
         if shared_storage is not None:
+            units = []         # (bucket, offset, size) of every gradient
+            for i, (_, params) in enumerate(groups):
+                offset = 0
+                for p in params:
+                    units.append((i, offset, p.size))
+                    offset += p.size
             self.shared = shared_storage([(sum(p.size for p in params), dtype)
-                                          for (dtype, _), params in groups])
+                                          for (dtype, _), params in groups], units)
         for i, ((dtype, device), params) in enumerate(groups):
             if self.shared is not None:
                 buffer = self.shared.buffers[i]
@@ -89,6 +99,7 @@ class GradientBuckets:
             bucket = _Bucket(buffer, entries, in_place)
             for j, p in enumerate(params):
                 self._where[id(p)] = (bucket, j)
+                self._unit[id(p)] = len(self._unit)
                 if in_place:
                     _backprop.set_grad_destination(p, bucket.slots[j])
             self.buckets.append(bucket)
@@ -132,6 +143,12 @@ class GradientBuckets:
             bucket.packed.add(id(param))
             bucket.n_packed += 1
         return bucket
+
+    def mark_final(self, param):
+        """Declare ``param``'s packed gradient final until the next reduction: with shared
+        storage, the other ranks of the node may start reducing it."""
+        if self.shared is not None:
+            self.shared.mark_final(self._unit[id(param)])
 
     def reduction_scales(self, scale):
         """The factor each bucket's reduction must apply for gradients packed with ``scale``."""

@@ -3,16 +3,24 @@
 MPI moves an in-node Allreduce through its own shared cells: every byte is copied into a cell,
 out of it, and again for the allgather half, and the copies progress only inside MPI calls.
 Here each rank's buckets live in its own segment of an MPI-3 shared window that every rank of
-the node can read and write, so a reduction is one pass over memory:
+the node can read and write, so a reduction is one pass over memory. On one node, with the
+compiled kernels:
 
-1. barrier: every rank of the node has packed its gradients into its segment;
-2. local rank ``r`` sums slice ``r`` of each bucket over all segments (across nodes, that
-   slice is then all-reduced among the ranks holding the same local rank), and writes the sum
-   into slice ``r`` of every segment;
+1. each rank marks every gradient (a *unit*: one parameter's slot) that is final in its
+   segment, as backward finishes it or at the latest when the reduction starts;
+2. a unit marked by every rank is cut into chunks, and each rank takes chunks (an atomic
+   claim in shared memory) and sums them over all segments, writing the sum into every
+   segment. A rank that finishes backward first thus reduces the gradients the others have
+   finished while they compute the rest, instead of waiting at a barrier;
 3. barrier: every segment holds the whole result.
 
-Ranks touch disjoint slices between the barriers, so no locks are needed, and a slice is
-summed by one rank only, so every replica receives bitwise the same gradients.
+Across nodes (or without the kernels) the work is split statically: a barrier once every
+rank has packed; local rank ``r`` sums slice ``r`` of each bucket over all segments, all-reduces
+it among the ranks holding the same local rank on the other nodes, and writes the result into
+slice ``r`` of every segment; a barrier.
+
+Ranks write disjoint chunks or slices between the barriers, so no locks are needed, and each
+is summed by one rank in the same order, so every replica receives bitwise the same gradients.
 """
 import os
 import warnings
@@ -31,17 +39,28 @@ class SharedBuckets:
     Args:
         comm: the :class:`FlatCommunicator` whose node (``intra_mpi_comm``) shares memory.
         layout (list of (int, numpy.dtype)): element count and dtype of each bucket.
+        units (list of (int, int, int)): ``(bucket, first element, element count)`` of each
+            gradient that can be marked final on its own (:meth:`mark_final`), in the order
+            backward finishes them; None: one unit per bucket.
 
     Attributes:
         buffers (list of numpy.ndarray): this rank's bucket buffers (views into its segment).
+        chunks_reduced (int): chunks this rank has summed for the node where the work is
+            shared out (a diagnostic of how the work was divided).
     """
 
-    def __init__(self, comm, layout):
+    def __init__(self, comm, layout, units=None):
         MPI = comm._MPI
         self._comm = comm
         self._MPI = MPI
         intra = comm.intra_mpi_comm
-        offsets, total = layout_offsets(layout)
+        if units is None:
+            units = [(b, 0, count) for b, (count, _) in enumerate(layout)]
+        chunks = [-(-size // _CHUNK) for _, _, size in units]
+        # After the buckets, each segment holds its rank's step marks (one word per unit) and
+        # claim words (one per chunk; only the first segment's are used).
+        offsets, total = layout_offsets(list(layout) + [(len(units), numpy.int64),
+                                                        (sum(chunks), numpy.int64)])
         # Collective over the node: each rank allocates its own segment, placed by MPI in
         # memory all of them map.
         self.window = MPI.Win.Allocate_shared(max(total, 1), 1, comm=intra)
@@ -61,13 +80,81 @@ class SharedBuckets:
             self._slices.append((bounds[me], bounds[me + 1]))
         self._me = me
         self.buffers = [views[me] for views in self._views]
+        marks_at, claims_at = offsets[len(layout):]
+        self._marks = [s[marks_at:marks_at + 8 * len(units)].view(numpy.int64)
+                       for s in segments]
+        claims = segments[0][claims_at:claims_at + 8 * sum(chunks)].view(numpy.int64)
+        self._units = []     # (segment views, claim words, first chunk for this rank, bucket)
+        start = 0
+        for (bucket, lo, size), n_chunks in zip(units, chunks):
+            self._units.append(([v[lo:lo + size] for v in self._views[bucket]],
+                                claims[start:start + n_chunks], n_chunks * me // n_local,
+                                bucket))
+            start += n_chunks
+        self._marks[me][:] = 0
+        if me == 0:
+            claims[:] = 0
+        self._step = 0       # reductions done, the same on every rank
+        self.chunks_reduced = 0
+        self._marks_only = _native.available and self._comm.inter_size == 1 and \
+            all(numpy.dtype(dtype) in (numpy.float32, numpy.float64) for _, dtype in layout)
+        self._barrier('setting up the gradient reduction in shared memory')
+
+    def mark_final(self, unit):
+        """Let the other ranks reduce gradient ``unit`` of this rank's segment now: it will not
+        change before the next :meth:`reduce` (a no-op where the work is split statically)."""
+        if self._marks_only:
+            self.window.Sync()   # the gradient's stores before the mark
+            self._marks[self._me][unit] = self._step + 1
 
     def reduce(self, scales=None):
         """Sum every bucket over all ranks and multiply it by its entry of ``scales`` (default
         1), in place in every rank's buffers (collective)."""
+        scales = scales or [1.0] * len(self._views)
+        if self._marks_only:
+            self._reduce_marked(scales)
+        else:
+            self._reduce_slices(scales)
+        self._barrier('gradient reduction in shared memory (summing)')
+        self._step += 1
+
+    def _reduce_marked(self, scales):
+        step = self._step + 1
+        self.window.Sync()
+        self._marks[self._me][:] = step     # whatever was not marked final yet
+        pending = list(range(len(self._units)))
+        while pending:
+            ready = self._ready(pending, step)
+            for unit in ready:
+                segments, claims, first, bucket = self._units[unit]
+                self.chunks_reduced += _native.claim_sum_scale_spread(
+                    claims, step, first, _CHUNK, segments, scales[bucket])
+            if ready:
+                ready = set(ready)
+                pending = [u for u in pending if u not in ready]
+            if pending and not ready:
+                late = [k for k, marks in enumerate(self._marks) if marks[pending[0]] < step]
+                self._comm._watchdog.wait_until(
+                    lambda: bool(self._ready(pending, step)),
+                    'gradient reduction in shared memory (waiting for gradients)',
+                    self._world_ranks(late))
+
+    def _ready(self, units, step):
+        """The ``units`` every rank has marked final for ``step``."""
+        self.window.Sync()   # the marks' stores before the gradients' loads
+        done = numpy.minimum.reduce([marks[units] for marks in self._marks])
+        return [u for u, d in zip(units, done) if d >= step]
+
+    def _world_ranks(self, local_ranks):
+        group, world = self._comm.intra_mpi_comm.Get_group(), self._comm.mpi_comm.Get_group()
+        ranks = group.Translate_ranks(local_ranks, world)
+        group.Free()
+        world.Free()
+        return list(ranks)
+
+    def _reduce_slices(self, scales):
         self._barrier('gradient reduction in shared memory (packing)')
         inter = self._comm.inter_mpi_comm if self._comm.inter_size > 1 else None
-        scales = scales or [1.0] * len(self._views)
         for views, (lo, hi), scale in zip(self._views, self._slices, scales):
             if lo == hi:
                 continue
@@ -87,7 +174,6 @@ class SharedBuckets:
             self._allreduce_between_nodes(inter, mine[lo:hi])
             for a, b in chunks:
                 _scale_and_spread(mine, others, a, b, scale)
-        self._barrier('gradient reduction in shared memory (summing)')
 
     def _barrier(self, what):
         node_barrier(self._comm, (self.window,), what)
@@ -107,14 +193,14 @@ class SharedBuckets:
     def free(self):
         """Release the window (collective over the node)."""
         if self.window is not None:
-            self.buffers = self._views = None
+            self.buffers = self._views = self._units = self._marks = None
             self.window.Unlock_all()
             self.window.Free()
             self.window = None
 
 
 # Elements summed at a time: small enough to stay in a core's L2 cache between the sum, the
-# scaling and the copies to the other segments.
+# scaling and the copies to the other segments, and to be the grain of the work shared out.
 _CHUNK = 32768
 
 

@@ -89,7 +89,7 @@ class Watchdog:
             if busy is not None and time.monotonic() > busy[0]:
                 _, what, peers = busy
                 try:
-                    self._timeout([], what, peers)
+                    self._timeout(None, what, peers)
                 except CollectiveTimeoutError as e:
                     me = self.comm.Get_rank()
                     sys.stderr.write('[rank {}/{}] dchain.distributed.CollectiveTimeoutError: '
@@ -120,13 +120,19 @@ class Watchdog:
             what (str): description used in messages ("allreduce of 7.2 MB").
             peers (list of int): ranks involved (all others when None).
         """
-        MPI = self._MPI
-        if MPI.Request.Testall(requests):
+        Testall = self._MPI.Request.Testall
+        self.wait_until(lambda: Testall(requests), what, peers)
+
+    def wait_until(self, test, what, peers=None):
+        """Poll ``test()`` until it is true (a flag other ranks set in shared memory, requests
+        completing); raise CollectiveTimeoutError naming the ``peers`` that did not arrive
+        after the deadline. Arguments as for :meth:`wait`."""
+        if test():
             return
         deadline = time.monotonic() + self.timeout
         spins = 0
         serve = self._thread is None  # otherwise the watchdog thread answers questions
-        while not MPI.Request.Testall(requests):
+        while not test():
             if serve:
                 self.serve()
             spins += 1
@@ -134,7 +140,7 @@ class Watchdog:
                 # Long wait: stop burning the core that the slow peer may need.
                 time.sleep(0.0002)
                 if time.monotonic() > deadline:
-                    self._timeout(requests, what, peers)
+                    self._timeout(test, what, peers)
 
     def serve(self):
         """Answer pending status questions from other ranks."""
@@ -148,7 +154,7 @@ class Watchdog:
         if self._replies:
             self._replies = [r for r in self._replies if not r.Test()]
 
-    def _timeout(self, requests, what, peers):
+    def _timeout(self, test, what, peers):
         MPI = self._MPI
         me = self.comm.Get_rank()
         if peers is None:
@@ -159,7 +165,7 @@ class Watchdog:
         grace = time.monotonic() + min(10.0, max(1.0, self.timeout / 10))
         status = MPI.Status()
         while time.monotonic() < grace and len(answers) < len(peers):
-            if requests and MPI.Request.Testall(requests):
+            if test is not None and test():
                 return  # completed while we were asking
             if threading.current_thread() is self._thread or self._thread is None:
                 self.serve()

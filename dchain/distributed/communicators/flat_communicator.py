@@ -90,7 +90,8 @@ class FlatCommunicator(MpiCommunicatorBase):
             named = sorted(reversed(named), key=lambda item: rank.get(item[0], len(rank)))
             shared = None
             if self._use_shared_memory(named):
-                shared = lambda layout: _shared_memory.SharedBuckets(self, layout)  # noqa
+                shared = lambda layout, units: _shared_memory.SharedBuckets(  # noqa
+                    self, layout, units)
             self._buckets = _bucketing.GradientBuckets(named, self.bucket_bytes,
                                                        self.allreduce_grad_dtype, shared)
         return self._buckets
