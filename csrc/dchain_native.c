@@ -617,6 +617,40 @@ static int claim_chunk_(int64_t *claim, int64_t step)
     return 0;
 }
 
+/* The first chunk from `first` on (wrapping around) whose claim this call raises to `step`. */
+static PyObject *py_claim_chunk(PyObject *self, PyObject *args)
+{
+    PyObject *co;
+    long long step;
+    Py_ssize_t first, found = -1;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OLn:claim_chunk", &co, &step, &first))
+        return NULL;
+    Py_buffer *claims = get_buffer(&s, co, 1, 1, "claims");
+    if (!claims)
+        goto fail;
+    const char *cf = plain_format(claims);
+    if (claims->itemsize != 8 || cf[1] != '\0' || (cf[0] != 'q' && cf[0] != 'l')) {
+        PyErr_SetString(PyExc_TypeError, "claims must be an int64 array");
+        goto fail;
+    }
+    Py_ssize_t n_chunks = claims->len / 8;
+    if (first < 0 || (n_chunks > 0 && first >= n_chunks)) {
+        PyErr_Format(PyExc_ValueError, "first must be below the %zd claims", n_chunks);
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < n_chunks && found < 0; k++) {
+        Py_ssize_t c = (first + k) % n_chunks;
+        if (claim_chunk_((int64_t *)claims->buf + c, (int64_t)step))
+            found = c;
+    }
+    release_all(&s);
+    return PyLong_FromSsize_t(found);
+fail:
+    release_all(&s);
+    return NULL;
+}
+
 static PyObject *py_claim_sum_scale_spread(PyObject *self, PyObject *args)
 {
     PyObject *co, *seq;
@@ -770,6 +804,9 @@ static PyMethodDef methods[] = {
     {"sum_scale_spread", py_sum_scale_spread, METH_VARARGS,
      "sum_scale_spread(mine, others, scale): mine = (mine + sum(others)) * scale; "
      "others[:] = mine."},
+    {"claim_chunk", py_claim_chunk, METH_VARARGS,
+     "claim_chunk(claims, step, first): index of the first chunk from first on (wrapping) "
+     "whose claim word this call raises to step, or -1."},
     {"claim_sum_scale_spread", py_claim_sum_scale_spread, METH_VARARGS,
      "claim_sum_scale_spread(claims, step, first, chunk, segments, scale): for every chunk "
      "whose claim word this call raises to step, sum_scale_spread(segments[0][chunk], "

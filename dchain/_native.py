@@ -291,6 +291,16 @@ def sum_scale_spread(mine, others, scale):
     return True
 
 
+def claim_chunk(claims, step, first):
+    """Claim one chunk for ``step`` (see :func:`claim_sum_scale_spread`): the index of the
+    first chunk from ``first`` on, wrapping around, whose word this call raised to ``step``,
+    or -1 when every chunk is taken. Needs the compiled kernels (:data:`available`)."""
+    if claims.dtype != numpy.int64 or not _usable(claims, writable=(claims,)):
+        raise TypeError('claims must be a writable C-contiguous int64 array, got {} {}'
+                        .format(claims.dtype, 'array' if _usable(claims) else 'view'))
+    return _lib.claim_chunk(claims, int(step), int(first))
+
+
 def claim_sum_scale_spread(claims, step, first, chunk, segments, scale):
     """Reduce the chunks of ``segments`` (equal float arrays, one per process) that this call
     claims: :func:`sum_scale_spread` of ``segments[0]`` with the others, chunk by chunk.

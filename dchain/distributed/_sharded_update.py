@@ -13,8 +13,13 @@ with its owner's update. While the optimizer has hooks, each rank therefore keep
 replica and copies the owners' values into it after the update, with a second barrier so
 that no owner changes a parameter while the others still copy it.
 
+Where every update rule is elementwise and nothing else takes part (no hooks, no loss
+scaling), the update needs no owners: :class:`ChunkUpdate` updates each chunk of a parameter
+(and of its state) right after a rank has reduced that chunk of its gradient, inside the
+reduction, by that rank (see ``SharedBuckets.reduce``).
+
 The optimizer's state arrays live once per node, in shared memory, updated by the parameter's
-owner; every rank, in particular the one that writes snapshots, sees all of them current.
+owner (or a chunk's updater); every rank, in particular the one that writes snapshots, sees all of them current.
 Update rules of parameters a rank does not own still count their steps (``t``), so a
 snapshot from any rank resumes exactly. Loading a snapshot writes the same values into the
 shared arrays from every rank, before any rank can update again (updates only follow the
@@ -76,6 +81,8 @@ class ShardedUpdate:
                 numpy.copyto(view, rule.state[key])
         self._barrier('sharing the optimizer state')
         self._share_states()
+        self._chunk_update = None
+        self.chunk_updates = 0      # steps whose update ran chunk by chunk in the reduction
 
     def matches(self, target):
         """Whether this sharding was laid out for ``target``'s current parameters."""
@@ -117,6 +124,38 @@ class ShardedUpdate:
         if not share:
             self._barrier('gathered updated parameters')
 
+    def fusable(self, zero_fill):
+        """Whether this rank can update its parameters chunk by chunk inside the gradient
+        reduction (:class:`ChunkUpdate`), the same as the optimizer's own update would: no
+        hooks or loss scaling, every gradient present, every rule one whose update is
+        elementwise, and every array the node's shared one."""
+        optimizer = self._optimizer
+        if not zero_fill or any(optimizer._hook_tables()) or \
+                getattr(optimizer, '_loss_scale', None) is not None or \
+                getattr(optimizer, '_loss_scaling_is_dynamic', False) or \
+                not self.matches(optimizer.target):
+            return False
+        if not all(p.array is shared for p, shared in zip(self.params, self._shared_params)):
+            return False
+        for rule, key, view, _ in self._states:
+            if rule._state is None or rule._state.get(key) is not view:
+                return False
+        return all(_elementwise(p.update_rule) for p in self.params if p.update_rule.enabled)
+
+    def chunk_update(self, buckets):
+        """The :class:`ChunkUpdate` of ``buckets``' gradients into the shared parameters."""
+        if self._chunk_update is None or self._chunk_update.buckets is not buckets:
+            self._chunk_update = ChunkUpdate(self, buckets)
+        return self._chunk_update
+
+    def finish_chunk_update(self):
+        """The rest of the optimizer's update after :class:`ChunkUpdate` updated every chunk
+        (the reduction's closing barrier has passed)."""
+        optimizer = self._optimizer
+        optimizer.t += 1
+        optimizer.reallocate_cleared_grads()
+        self.chunk_updates += 1
+
     def _share_states(self):
         # An update rule may replace a state array rather than update it in place, and loading
         # a snapshot into a rule can give it fresh ones: keep every rule on the node's copy.
@@ -148,6 +187,85 @@ class ShardedUpdate:
 
     def _barrier(self, what):
         _shared_memory.node_barrier(self._comm, (self._window,), what)
+
+
+class ChunkUpdate:
+    """The update of the node's shared parameters, a chunk at a time, by whichever rank has
+    just reduced that chunk of the gradients (``on_chunk`` of
+    :meth:`SharedBuckets.reduce <dchain.distributed.communicators._shared_memory.SharedBuckets
+    .reduce>`).
+
+    The ranks that finish backward first thus also do most of the update while the others
+    compute, and the update reads each averaged gradient while it is still in cache; the
+    optimizer's update then has nothing left to do (:meth:`ShardedUpdate.finish_chunk_update`).
+    Only for update rules whose update of a slice of the arrays is that slice of their whole
+    update (see :func:`_elementwise`); each rank counts every rule's step itself (:meth:`begin`).
+    """
+
+    def __init__(self, sharded, buckets):
+        self.buckets = buckets
+        index = {id(p): i for i, p in enumerate(sharded.params)}
+        states = {}
+        for rule, key, view, _ in sharded._states:
+            states.setdefault(id(rule), {})[key] = view.reshape(-1)
+        self._rules = [p.update_rule for p in sharded.params]
+        self._params = sharded.params
+        self._units = []    # per gradient: (rule, parameter, gradient, state arrays), or None
+        for bucket in buckets.buckets:
+            for (param, _, _, _), slot in zip(bucket.entries, bucket.slots):
+                i = index.get(id(param))
+                rule = None if i is None else param.update_rule
+                if rule is None or not rule.enabled:
+                    self._units.append(None)
+                    continue
+                self._units.append((rule, sharded._shared_params[i].reshape(-1),
+                                    slot.reshape(-1), states.get(id(rule), {})))
+
+    def begin(self):
+        """Count this step in every rule that updates (as ``UpdateRule.update`` would before
+        its update); called once every rank has agreed to update by chunks."""
+        for param, rule in zip(self._params, self._rules):
+            if rule.enabled and param.array is not None:
+                rule.t += 1
+
+    def __call__(self, unit, lo, hi):
+        entry = self._units[unit]
+        if entry is None:
+            return
+        rule, array, grad, states = entry
+        whole = rule._state
+        rule._state = {key: value[lo:hi] for key, value in states.items()}
+        try:
+            rule.update_core(_Slice(array[lo:hi], grad[lo:hi]))
+        finally:
+            rule._state = whole
+
+
+class _Slice:
+    """Stands in for a parameter in ``update_core``: flat slices of its array and gradient."""
+
+    __slots__ = ('array', 'grad')
+
+    def __init__(self, array, grad):
+        self.array = array
+        self.grad = grad
+
+
+def _elementwise(rule):
+    """Whether ``rule``'s update of a slice of its arrays is that slice of its whole update:
+    the built-in rules whose CPU update is elementwise and reads only the rule's own scalars
+    (Adam without AMSGrad or AdaBound, whose extra state is created lazily)."""
+    from dchain import optimizer as optimizer_module
+    from dchain.optimizers import adam, momentum_sgd, sgd
+    cls = type(rule)
+    if rule._hooks or rule._use_fp32_update or rule.state is None or \
+            cls.update_core is not optimizer_module.UpdateRule.update_core:
+        return False
+    if cls.update_core_cpu in (sgd.SGDRule.update_core_cpu,
+                               momentum_sgd.MomentumSGDRule.update_core_cpu):
+        return True
+    return cls.update_core_cpu is adam.AdamRule.update_core_cpu and \
+        not rule.hyperparam.amsgrad and not rule.hyperparam.adabound
 
 
 class _CountOnly:

@@ -6,7 +6,7 @@ parameters initialized lazily are broadcast the moment they are initialized. Dur
 each gradient is packed into its bucket as soon as it is final and a full bucket's allreduce
 starts at once, while backward goes on; ``update`` waits for the rest and applies the update.
 When the communicator reduces in node-shared memory, the ranks of a node also share the update
-itself: each updates the parameters it owns (see ``_sharded_update``).
+itself: each updates the parameters it owns, or the chunks it reduced (see ``_sharded_update``).
 """
 import atexit
 
@@ -38,6 +38,7 @@ class _MultiNodeOptimizer:
         d['_names'] = {}
         d['_stale'] = False           # a gradient changed after its bucket was sent
         d['_sole_backward'] = False   # in update(lossfun)'s backward: no accumulation follows
+        d['_chunk_update'] = None     # this step's ChunkUpdate, if this rank voted for one
         d['_hooked'] = []
         d['_double'] = None           # (filling, in flight) bucket sets for double buffering
         # Buckets whose allreduce had started before update() (overlapped with backward).
@@ -107,6 +108,7 @@ class _MultiNodeOptimizer:
         if target is None:
             raise RuntimeError('the multi-node optimizer is used before setup(); call '
                                'optimizer.setup(model) first')
+        self._vote_on_chunk_update()
         if lossfun is not None:
             loss = lossfun(*args, **kwds)
             target.cleargrads()
@@ -122,11 +124,30 @@ class _MultiNodeOptimizer:
                 return  # first step: gradients are in flight, nothing to apply yet
             self.actual_optimizer.update(None)
         else:
-            self._apply(target, self._reduce(target))
+            self._apply(target, *self._reduce(target))
 
-    def _apply(self, target, buckets):
-        """Run the wrapped optimizer's update, sharded over the node's ranks when possible."""
+    def _vote_on_chunk_update(self):
+        """Before this step's gradients are marked final: tell the node whether this rank can
+        update the parameters chunk by chunk inside the reduction (see
+        ``_sharded_update.ChunkUpdate``), and remember the answer."""
+        sharded, buckets = self._sharded, self._buckets
+        chunk_update = None
+        if sharded is not None and buckets is not None and sharded.buckets is buckets and \
+                buckets.shared is not None and buckets.shared.shares_chunks:
+            # Buckets in the parameters' own dtype hold gradients the update can read as is.
+            if all(b.scaled_by_reduction for b in buckets.buckets) and \
+                    sharded.fusable(self.zero_fill):
+                chunk_update = sharded.chunk_update(buckets)
+            buckets.shared.vote_on_chunks(chunk_update is not None)
+        self.__dict__['_chunk_update'] = chunk_update
+
+    def _apply(self, target, buckets, updated=False):
+        """Run the wrapped optimizer's update, sharded over the node's ranks when possible
+        (``updated``: the reduction has updated the parameters already)."""
         sharded = self._sharded
+        if updated:
+            sharded.finish_chunk_update()
+            return
         if sharded is not None and (sharded.buckets is not buckets or
                                     not sharded.matches(target)):
             # The parameters changed: back to private states, and an ordinary update that
@@ -143,12 +164,13 @@ class _MultiNodeOptimizer:
                 self.communicator, self.actual_optimizer, buckets)
 
     def _reduce(self, target):
-        """Average the gradients; returns the buckets used (None without buckets)."""
+        """Average the gradients; returns the buckets used (None without buckets) and whether
+        the parameters were updated by chunks in the reduction."""
         comm = self.communicator
         buckets = self._buckets
         if not hasattr(comm, 'buckets_for') or comm.size == 1:
             comm.multi_node_mean_grad(target, self.zero_fill)
-            return None
+            return None, False
         if buckets is None:
             order = comm.bcast_obj(list(self._ready_order) if comm.rank == 0 else None)
             self._ready_order.clear()
@@ -163,11 +185,17 @@ class _MultiNodeOptimizer:
             if any(b.handle is not None for b in buckets.buckets):
                 comm.wait_all(buckets, zero_fill=False)
             current.reset()
-        comm.finish(current, self.zero_fill, nonblocking=self._overlap)
+        chunk_update = self._chunk_update
+        if chunk_update is not None and chunk_update.buckets is current:
+            # (The reduction uses it only if every rank voted for it.)
+            updated = comm.finish(current, self.zero_fill, nonblocking=self._overlap,
+                                  on_chunk=chunk_update)
+        else:
+            updated = bool(comm.finish(current, self.zero_fill, nonblocking=self._overlap))
         current.reset()
         self.__dict__['_buckets'] = current if self._overlap else None
         self.__dict__['_stale'] = False
-        return current
+        return current, updated
 
     def _reduce_double_buffered(self, target):
         from dchain.distributed.communicators import _bucketing
@@ -229,8 +257,10 @@ def create_multi_node_optimizer(actual_optimizer, communicator, double_buffering
             share of the parameters and keep one copy of the parameters and the optimizer
             state per node, in shared memory (private replicas while the optimizer has
             hooks): a parameter changed in place on one rank changes on the whole node.
-            Results are the same as without it; it starts after the first update. Not used
-            with double buffering, float16 master copies, or GPU arrays.
+            With elementwise update rules (SGD, MomentumSGD, Adam) and no hooks, each chunk
+            is updated inside the reduction by the rank that reduced it. Results are the
+            same as without it; it starts after the first update. Not used with double
+            buffering, float16 master copies, or GPU arrays.
     """
     return _MultiNodeOptimizer(actual_optimizer, communicator, zero_fill, double_buffering,
                                overlap, shard_update)

@@ -4,6 +4,7 @@ import time
 import pytest
 
 import dchain.distributed as mn
+from dchain import _native
 
 # These start real MPI jobs (and a control plane) on a shared machine: a run that loses a race
 # with other concurrently starting jobs is retried, and must then pass on its own merits.
@@ -31,6 +32,9 @@ def test_data_parallel_matches_single_process(run_mpi, n, optimizer, communicato
     # and then the ranks share the update too.
     assert ('shared_memory=True' in proc.stdout) == (communicator == 'flat'), proc.stdout
     assert ('sharded_update=True' in proc.stdout) == (communicator == 'flat'), proc.stdout
+    # With the compiled kernels, the reduction updates the parameters chunk by chunk.
+    assert ('chunk_update=True' in proc.stdout) == (communicator == 'flat' and
+                                                    _native.available), proc.stdout
     if communicator == 'flat-mpi':
         # Small buckets: some allreduces must have started during backward.
         overlapped = int(proc.stdout.split('overlapped_buckets=')[1].split()[0])

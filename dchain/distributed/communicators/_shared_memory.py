@@ -56,10 +56,12 @@ class SharedBuckets:
         intra = comm.intra_mpi_comm
         if units is None:
             units = [(b, 0, count) for b, (count, _) in enumerate(layout)]
-        chunks = [-(-size // _CHUNK) for _, _, size in units]
-        # After the buckets, each segment holds its rank's step marks (one word per unit) and
-        # claim words (one per chunk; only the first segment's are used).
+        chunks = [-(-size // _CLAIM_CHUNK) for _, _, size in units]
+        # After the buckets, each segment holds its rank's step marks (one word per unit), its
+        # vote on updating by chunks, and claim words (one per chunk; only the first segment's
+        # are used).
         offsets, total = layout_offsets(list(layout) + [(len(units), numpy.int64),
+                                                        (1, numpy.int64),
                                                         (sum(chunks), numpy.int64)])
         # Collective over the node: each rank allocates its own segment, placed by MPI in
         # memory all of them map.
@@ -80,9 +82,10 @@ class SharedBuckets:
             self._slices.append((bounds[me], bounds[me + 1]))
         self._me = me
         self.buffers = [views[me] for views in self._views]
-        marks_at, claims_at = offsets[len(layout):]
+        marks_at, votes_at, claims_at = offsets[len(layout):]
         self._marks = [s[marks_at:marks_at + 8 * len(units)].view(numpy.int64)
                        for s in segments]
+        self._votes = [s[votes_at:votes_at + 8].view(numpy.int64) for s in segments]
         claims = segments[0][claims_at:claims_at + 8 * sum(chunks)].view(numpy.int64)
         self._units = []     # (segment views, claim words, first chunk for this rank, bucket)
         start = 0
@@ -92,6 +95,7 @@ class SharedBuckets:
                                 bucket))
             start += n_chunks
         self._marks[me][:] = 0
+        self._votes[me][:] = 0
         if me == 0:
             claims[:] = 0
         self._step = 0       # reductions done, the same on every rank
@@ -107,28 +111,77 @@ class SharedBuckets:
             self.window.Sync()   # the gradient's stores before the mark
             self._marks[self._me][unit] = self._step + 1
 
-    def reduce(self, scales=None):
-        """Sum every bucket over all ranks and multiply it by its entry of ``scales`` (default
-        1), in place in every rank's buffers (collective)."""
-        scales = scales or [1.0] * len(self._views)
+    @property
+    def shares_chunks(self):
+        """Whether :meth:`reduce` shares the work out in chunks (so it can take
+        ``on_chunk``); False once freed."""
+        return self._marks_only and self.window is not None
+
+    def vote_on_chunks(self, willing):
+        """Say whether this rank will pass an ``on_chunk`` to the next :meth:`reduce`; it is
+        used only if every rank says so. Call before marking any gradient of that step."""
         if self._marks_only:
-            self._reduce_marked(scales)
+            self.window.Sync()
+            self._votes[self._me][0] = 2 * (self._step + 1) + bool(willing)
+
+    def reduce(self, scales=None, on_chunk=None):
+        """Sum every bucket over all ranks and multiply it by its entry of ``scales`` (default
+        1), in place in every rank's buffers (collective).
+
+        Args:
+            on_chunk: where :attr:`shares_chunks`, None or an object with ``on_chunk(unit,
+                lo, hi)``, called by the rank that reduced elements ``lo:hi`` of gradient
+                ``unit`` right after (its result is still in that core's cache), before the
+                closing barrier, and ``on_chunk.begin()``, called on every rank first. It is
+                used only if every rank voted for it (:meth:`vote_on_chunks`) and passed one.
+
+        Returns:
+            bool: whether ``on_chunk`` was used (the same on every rank).
+        """
+        scales = scales or [1.0] * len(self._views)
+        used = False
+        if self._marks_only:
+            used = self._reduce_marked(scales, on_chunk)
         else:
             self._reduce_slices(scales)
         self._barrier('gradient reduction in shared memory (summing)')
         self._step += 1
+        return used
 
-    def _reduce_marked(self, scales):
+    def _reduce_marked(self, scales, on_chunk):
         step = self._step + 1
         self.window.Sync()
         self._marks[self._me][:] = step     # whatever was not marked final yet
         pending = list(range(len(self._units)))
+        agreed = None
         while pending:
             ready = self._ready(pending, step)
+            if ready and agreed is None:
+                # Every rank has marked a gradient of this step, so every vote is in.
+                agreed = all(votes[0] == 2 * step + 1 for votes in self._votes)
+                if agreed and on_chunk is None:
+                    raise RuntimeError('this rank voted to update by chunks but passed no '
+                                       'on_chunk to the reduction')
+                if agreed:
+                    on_chunk.begin()
+                else:
+                    on_chunk = None
             for unit in ready:
                 segments, claims, first, bucket = self._units[unit]
-                self.chunks_reduced += _native.claim_sum_scale_spread(
-                    claims, step, first, _CHUNK, segments, scales[bucket])
+                if on_chunk is None:
+                    self.chunks_reduced += _native.claim_sum_scale_spread(
+                        claims, step, first, _CLAIM_CHUNK, segments, scales[bucket])
+                    continue
+                while True:
+                    chunk = _native.claim_chunk(claims, step, first)
+                    if chunk < 0:
+                        break
+                    lo = chunk * _CLAIM_CHUNK
+                    hi = min(lo + _CLAIM_CHUNK, len(segments[0]))
+                    _native.sum_scale_spread(segments[0][lo:hi],
+                                             [s[lo:hi] for s in segments[1:]], scales[bucket])
+                    self.chunks_reduced += 1
+                    on_chunk(unit, lo, hi)
             if ready:
                 ready = set(ready)
                 pending = [u for u in pending if u not in ready]
@@ -138,6 +191,7 @@ class SharedBuckets:
                     lambda: bool(self._ready(pending, step)),
                     'gradient reduction in shared memory (waiting for gradients)',
                     self._world_ranks(late))
+        return bool(agreed)
 
     def _ready(self, units, step):
         """The ``units`` every rank has marked final for ``step``."""
@@ -193,15 +247,18 @@ class SharedBuckets:
     def free(self):
         """Release the window (collective over the node)."""
         if self.window is not None:
-            self.buffers = self._views = self._units = self._marks = None
+            self.buffers = self._views = self._units = self._marks = self._votes = None
             self.window.Unlock_all()
             self.window.Free()
             self.window = None
 
 
 # Elements summed at a time: small enough to stay in a core's L2 cache between the sum, the
-# scaling and the copies to the other segments, and to be the grain of the work shared out.
+# scaling and the copies to the other segments.
 _CHUNK = 32768
+# Elements of one claim where the work is shared out: fine enough to balance the ranks to a
+# fraction of a millisecond, coarse enough that the Python work per chunk stays small.
+_CLAIM_CHUNK = 4 * _CHUNK
 
 
 def _add_into(mine, others, a, b):

@@ -2,9 +2,10 @@
 
 Two ways to wait, both bounded by ``DCHAIN_COLLECTIVE_TIMEOUT`` seconds (default 1800):
 
-* :meth:`Watchdog.wait` polls non-blocking requests; past the deadline it asks every peer
-  where it is and raises :class:`CollectiveTimeoutError` naming the peers that are elsewhere
-  or silent.
+* :meth:`Watchdog.wait` polls non-blocking requests (:meth:`Watchdog.wait_until`, any
+  condition, such as flags other ranks set in shared memory); past the deadline it asks every
+  peer where it is and raises :class:`CollectiveTimeoutError` naming the peers that are
+  elsewhere or silent.
 * :meth:`Watchdog.blocking` runs a blocking MPI call (MPI's blocking collectives pick faster
   algorithms than their non-blocking forms). A watchdog thread, started when MPI provides
   ``THREAD_MULTIPLE``, notices a call past its deadline, prints the same diagnosis and aborts

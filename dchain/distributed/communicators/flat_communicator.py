@@ -143,7 +143,7 @@ class FlatCommunicator(MpiCommunicatorBase):
             buckets.unpack(bucket, zero_fill)
             bucket.handle = None
 
-    def finish(self, buckets, zero_fill, nonblocking=False):
+    def finish(self, buckets, zero_fill, nonblocking=False, on_chunk=None):
         """Reduce everything not reduced yet and wait: the end of one gradient averaging.
 
         Args:
@@ -151,16 +151,22 @@ class FlatCommunicator(MpiCommunicatorBase):
                 have started buckets during backward, because MPI never matches a blocking
                 collective with a non-blocking one. Otherwise the blocking collective is used
                 (MPI implements it with faster algorithms), guarded by the watchdog thread.
+            on_chunk: for buckets in shared memory that share the work out in chunks, see
+                :meth:`SharedBuckets.reduce
+                <dchain.distributed.communicators._shared_memory.SharedBuckets.reduce>`.
+
+        Returns:
+            bool: whether ``on_chunk`` was used.
         """
         if buckets.shared is not None:
             self._enter('multi_node_mean_grad')
             scale = 1.0 / self.size
             for bucket in buckets.buckets:
                 buckets.pack_missing(bucket, scale)
-            buckets.shared.reduce(buckets.reduction_scales(scale))
+            used = buckets.shared.reduce(buckets.reduction_scales(scale), on_chunk)
             for bucket in buckets.buckets:
                 buckets.unpack(bucket, zero_fill)
-            return
+            return used
         if nonblocking or not self._watchdog.can_guard_blocking_calls or \
                 any(b.handle is not None for b in buckets.buckets):
             self.start_remaining(buckets)

@@ -108,6 +108,8 @@ def main():
     # any rank), even where the ranks shared the update.
     states = comm.gather_obj(serialized(optimizer))
     sharded = comm.gather_obj(getattr(optimizer, '_sharded', None) is not None)
+    chunk_updates = comm.gather_obj(getattr(optimizer, '_sharded', None) is not None and
+                                    optimizer._sharded.chunk_updates > 0)
     saved = comm.bcast_obj(snapshot(model, optimizer) if comm.rank == 0 else None)
     train(rest)
     params = {name: p.array.copy() for name, p in model.namedparams()}
@@ -176,9 +178,9 @@ def main():
     identical = all(numpy.array_equal(rank_params[name], gathered[0][name])
                     for rank_params in gathered for name in rank_params)
     print('{} worst={:.3g} ranks={} comm={} opt={} overlapped_buckets={} shared_memory={} '
-          'sharded_update={} replicas_identical={}'.format(
+          'sharded_update={} chunk_update={} replicas_identical={}'.format(
               status, worst, P, args.communicator, args.optimizer, min(overlapped),
-              all(in_shared_memory), all(sharded), identical))
+              all(in_shared_memory), all(sharded), all(chunk_updates), identical))
     return 0 if status == 'EQUIVALENT' else 1
 
 

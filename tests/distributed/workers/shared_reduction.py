@@ -10,6 +10,7 @@ import dchain.functions as F
 import dchain.links as L
 from dchain import _native
 from dchain import optimizers
+from dchain.distributed.communicators import _shared_memory
 
 
 def check(condition, what):
@@ -20,8 +21,8 @@ def check(condition, what):
 def main():
     comm = mn.create_communicator('flat')
     # The middle layer's weight spans several chunks of the reduction.
-    model = dchain.Sequential(L.Linear(20, 300), F.relu, L.Linear(300, 300), F.relu,
-                              L.Linear(300, 4))
+    model = dchain.Sequential(L.Linear(20, 400), F.relu, L.Linear(400, 400), F.relu,
+                              L.Linear(400, 4))
     optimizer = mn.create_multi_node_optimizer(optimizers.MomentumSGD(lr=0.01), comm)
     optimizer.setup(model)
     rng = numpy.random.RandomState(comm.rank)
@@ -56,19 +57,31 @@ def main():
     if comm.rank == late:
         dchain._backprop.add_grad_ready_hook(middle.W, stall)
     before = shared.chunks_reduced
+    sharded = optimizer._sharded
+    updates_before = sharded.chunk_updates
+    params = {n: p.array.copy() for n, p in model.namedparams()}
+    velocities = {n: p.update_rule.state['v'].copy() for n, p in model.namedparams()}
     optimizer.update(lossfun)
     if comm.rank == late:
         dchain._backprop.remove_grad_ready_hook(middle.W, stall)
     done = comm.allgather_obj(shared.chunks_reduced - before)
-    chunks = {n: -(-p.size // 32768) for n, p in model.namedparams()}
+    chunks = {n: -(-p.size // _shared_memory._CLAIM_CHUNK) for n, p in model.namedparams()}
     total = sum(chunks.values())
     check(sum(done) == total, 'every chunk reduced once: {} of {}'.format(done, total))
-    # (Links are named by their place among the links: /1 is the middle layer.)
-    early_work = sum(chunks[n] for n in ('/1/W', '/1/b', '/2/W', '/2/b'))
+    # (Links are named by their place among the links: /1 is the middle layer, whose bias
+    # may be finished after its weight, so after the stall.)
+    early_work = sum(chunks[n] for n in ('/1/W', '/2/W', '/2/b'))
     check(done[late] <= total - early_work,
           'the stalled rank reduced only what was final after its stall: {}'.format(done))
     check(all(numpy.allclose(p.grad, mean[n], rtol=1e-6, atol=1e-7)
               for n, p in model.namedparams()), 'gradients are the mean')
+    # Each rank updated the chunks it reduced, as MomentumSGD updates whole arrays.
+    check(sharded.chunk_updates == updates_before + 1, 'updated chunk by chunk')
+    for n, p in model.namedparams():
+        v = numpy.float32(0.9) * velocities[n] - numpy.float32(0.01) * mean[n]
+        check(numpy.allclose(p.update_rule.state['v'], v, rtol=1e-5, atol=1e-7) and
+              numpy.allclose(p.array, params[n] + v, rtol=1e-5, atol=1e-7),
+              'momentum update of {}'.format(n))
     arrays = comm.allgather_obj({n: p.array for n, p in model.namedparams()})
     check(all(numpy.array_equal(a[n], arrays[0][n]) for a in arrays for n in a),
           'replicas identical')
