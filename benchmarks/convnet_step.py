@@ -41,17 +41,9 @@ class ConvNet(dchain.Chain):
             self.fc = L.Linear(3136, 10)
 
     def forward(self, x):
-        h = F.max_pooling_2d(_relu(self.conv1(x)), 2)
-        h = F.max_pooling_2d(_relu(self.conv2(h)), 2)
+        h = F.max_pooling_2d(F.relu(self.conv1(x)), 2)
+        h = F.max_pooling_2d(F.relu(self.conv2(h)), 2)
         return self.fc(h)
-
-
-def _relu(x):
-    relu = getattr(F, 'relu', None)
-    if relu is not None:
-        return relu(x)
-    # Before F.relu exists: x * (x > 0) with the mask as a constant.
-    return x * (x.array > 0).astype(x.dtype)
 
 
 def _loss(logits, t):

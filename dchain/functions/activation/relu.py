@@ -1,9 +1,13 @@
 """Rectified linear unit (``F.relu``)."""
+import sys
+
 import numpy
 
 from dchain import _native
+from dchain import _temporaries
 from dchain import function_node
 from dchain import utils
+from dchain import variable
 from dchain.utils import type_check
 
 
@@ -13,9 +17,16 @@ class ReLU(function_node.FunctionNode):
     ``premasked_grad``: a weak reference a following function (max pooling) may set to the
     gradient array it computed for this ReLU's output with the ReLU's mask already applied;
     backward passes exactly that array on unchanged.
+
+    Args:
+        in_place (bool): write the output into the input array (only for an input nobody
+            can read again, see :mod:`dchain._temporaries`).
     """
 
     premasked_grad = None
+
+    def __init__(self, in_place=False):
+        self.in_place = in_place
 
     def check_type_forward(self, in_types):
         type_check.argname(in_types, ('x',))
@@ -25,12 +36,14 @@ class ReLU(function_node.FunctionNode):
         x, = inputs
         xp = utils.get_xp(x)
         self.retain_outputs((0,))
+        out = x if self.in_place else None
         if xp is numpy and x.dtype != numpy.float16:
             # numpy's clip with both bounds has a SIMD loop that runs about three times
             # faster than maximum against a scalar (NaN still propagates; -0.0 stays -0.0,
             # which compares equal to 0).
-            return utils.force_array(numpy.clip(x, x.dtype.type(0), x.dtype.type(numpy.inf))),
-        return utils.force_array(xp.maximum(x, x.dtype.type(0))),
+            return utils.force_array(numpy.clip(x, x.dtype.type(0), x.dtype.type(numpy.inf),
+                                                out=out)),
+        return utils.force_array(xp.maximum(x, x.dtype.type(0), out=out)),
 
     def backward(self, indexes, grad_outputs):
         gy, = grad_outputs
@@ -83,6 +96,9 @@ def relu(x):
         x (Variable or array): floating input of any shape.
 
     Returns:
-        Variable: output of the same shape and dtype.
+        Variable: output of the same shape and dtype. When ``x`` is a temporary Variable no
+        one can read again (``F.relu(self.conv(h))``), its array is reused for the output.
     """
-    return ReLU().apply((x,))[0]
+    in_place = sys.getrefcount(x) == _temporaries.TEMPORARY_REFCOUNT and \
+        type(x) is variable.Variable and _temporaries.overwritable(x)
+    return ReLU(in_place).apply((x,))[0]

@@ -83,3 +83,58 @@ def test_gradient_in_any_layout(dtype, layout):
     y.backward()
     assert xv.grad.dtype == dtype
     numpy.testing.assert_array_equal(xv.grad, numpy.where(x > 0, gy, 0))
+
+
+# --- the output reuses the array of a temporary input --------------------------------------
+
+def _temporary(x, arrays):
+    """A Variable only the caller's call will hold; ``arrays`` gets a weak reference to its
+    array (which does not keep it alive or count as a reference)."""
+    import weakref
+    v = dchain.Variable(x.copy())
+    arrays.append(weakref.ref(v.array))
+    return v
+
+
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+def test_temporary_input_is_overwritten(dtype):
+    x = _input((3, 4), dtype)
+    arrays = []
+    y = F.relu(_temporary(x, arrays))
+    assert arrays[0]() is y.array
+    numpy.testing.assert_array_equal(y.array, numpy.where(x > 0, x, 0))
+    y.grad = numpy.ones_like(y.array)
+    y.backward()    # backward reads only the output
+
+
+def test_input_the_caller_keeps_is_not_overwritten():
+    x = _input((3, 4), numpy.float32)
+    v = dchain.Variable(x.copy())
+    y = F.relu(v)
+    assert y.array is not v.array
+    numpy.testing.assert_array_equal(v.array, x)
+    arrays = []
+    held = [_temporary(x, arrays)]
+    F.relu(held[0])
+    numpy.testing.assert_array_equal(held[0].array, x)
+
+
+def test_views_of_kept_arrays_are_not_overwritten():
+    x = _input((4, 6), numpy.float32)
+    h = dchain.Variable(x.copy())
+    F.relu(F.reshape(h, (6, 4)))
+    F.relu(F.transpose(h))
+    F.relu(F.split_axis(h, 2, axis=1)[0])
+    numpy.testing.assert_array_equal(h.array, x)
+
+
+def test_output_the_graph_keeps_is_not_overwritten():
+    # tanh keeps its output for backward: relu must not clip it.
+    x = dchain.Variable(_input((3, 4), numpy.float64))
+    y = F.relu(F.tanh(x))
+    tanh_node = y.creator.inputs[0].creator
+    numpy.testing.assert_array_equal(tanh_node.output_data[0], numpy.tanh(x.array))
+    assert (tanh_node.output_data[0] < 0).any()
+    # Gradients come out right whether or not an intermediate result was reused.
+    gradient_check.check_backward(lambda v: F.relu(v * 3.0), x.array,
+                                  numpy.random.uniform(-1, 1, (3, 4)), **TOL[numpy.float64])
