@@ -535,71 +535,93 @@ fail:
 
 /* ---- shared-memory reduction ------------------------------------------------------------- */
 
+/* The arrays of a sequence as C-contiguous writable buffers of one float type and size. */
+typedef struct {
+    PyObject *list;
+    Py_buffer *views;
+    void **ptrs;
+    Py_ssize_t count, acquired;
+} float_list;
+
+static void release_float_list(float_list *l)
+{
+    for (Py_ssize_t k = 0; k < l->acquired; k++)
+        PyBuffer_Release(&l->views[k]);
+    PyMem_RawFree(l->views);
+    PyMem_RawFree(l->ptrs);
+    Py_XDECREF(l->list);
+}
+
+/* Acquire every array of `seq` (called `name` in messages), each with the float type, size
+ * and alignment of `ref` (`ref_name`; NULL: the first of them). Release with
+ * release_float_list, also after a failure. */
+static int get_float_list(float_list *l, PyObject *seq, const Py_buffer *ref, const char *name,
+                          const char *ref_name, const char *every_name)
+{
+    char message[64];
+    snprintf(message, sizeof message, "%s must be a sequence of arrays", name);
+    *l = (float_list){NULL, NULL, NULL, 0, 0};
+    l->list = PySequence_Fast(seq, message);
+    if (!l->list)
+        return -1;
+    l->count = PySequence_Fast_GET_SIZE(l->list);
+    size_t slots = (size_t)(l->count > 0 ? l->count : 1);
+    l->views = PyMem_RawCalloc(slots, sizeof(Py_buffer));
+    l->ptrs = PyMem_RawCalloc(slots, sizeof(void *));
+    if (!l->views || !l->ptrs) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    while (l->acquired < l->count) {
+        Py_ssize_t k = l->acquired;
+        Py_buffer *b = &l->views[k];
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(l->list, k), b,
+                               PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError, "%s[%zd] must be a C-contiguous writable array",
+                         name, k);
+            return -1;
+        }
+        l->acquired++;
+        l->ptrs[k] = b->buf;
+        const Py_buffer *r = ref ? ref : &l->views[0];
+        if (check_same_float(r, b, ref_name, every_name))
+            return -1;
+        if (b->len != r->len || (uintptr_t)b->buf % (uintptr_t)b->itemsize != 0) {
+            PyErr_Format(PyExc_ValueError, "%s[%zd] must have the size of %s and be aligned "
+                         "to its item size", name, k, ref_name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *py_sum_scale_spread(PyObject *self, PyObject *args)
 {
     PyObject *mo, *seq;
     double scale;
     buffers s = {.count = 0};
+    float_list others = {NULL, NULL, NULL, 0, 0};
     if (!PyArg_ParseTuple(args, "OOd:sum_scale_spread", &mo, &seq, &scale))
         return NULL;
-    PyObject *list = PySequence_Fast(seq, "others must be a sequence of arrays");
-    if (!list)
-        return NULL;
-    Py_ssize_t n_others = PySequence_Fast_GET_SIZE(list);
-    Py_buffer *views = PyMem_RawCalloc((size_t)(n_others > 0 ? n_others : 1), sizeof(Py_buffer));
-    void **ptrs = PyMem_RawCalloc((size_t)(n_others > 0 ? n_others : 1), sizeof(void *));
-    Py_ssize_t acquired = 0;
-    Py_buffer *mine = NULL;
-    if (!views || !ptrs) {
-        PyErr_NoMemory();
+    Py_buffer *mine = get_buffer(&s, mo, 1, 1, "mine");
+    if (!mine || get_float_list(&others, seq, mine, "others", "mine", "every other"))
         goto fail;
-    }
-    mine = get_buffer(&s, mo, 1, 1, "mine");
-    if (!mine)
-        goto fail;
-    for (; acquired < n_others; acquired++) {
-        Py_buffer *b = &views[acquired];
-        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(list, acquired), b,
-                               PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_ValueError, "others[%zd] must be a C-contiguous writable array",
-                         acquired);
-            goto fail;
-        }
-        ptrs[acquired] = b->buf;
-        if (check_same_float(mine, b, "mine", "every other")) {
-            acquired++;
-            goto fail;
-        }
-        if (b->len != mine->len || (uintptr_t)b->buf % (uintptr_t)b->itemsize != 0) {
-            acquired++;
-            PyErr_Format(PyExc_ValueError, "others[%zd] must have the size of mine and be "
-                         "aligned to its item size", acquired - 1);
-            goto fail;
-        }
-    }
     Py_ssize_t count = mine->len / mine->itemsize;
     int t = float_type(mine), scaled = scale != 1.0;
     Py_BEGIN_ALLOW_THREADS
     if (t == T_F32)
-        sum_scale_spread_f32(mine->buf, (float *const *)ptrs, n_others, count, (float)scale,
-                             scaled);
+        sum_scale_spread_f32(mine->buf, (float *const *)others.ptrs, others.count, count,
+                             (float)scale, scaled);
     else
-        sum_scale_spread_f64(mine->buf, (double *const *)ptrs, n_others, count, scale, scaled);
+        sum_scale_spread_f64(mine->buf, (double *const *)others.ptrs, others.count, count,
+                             scale, scaled);
     Py_END_ALLOW_THREADS
-    for (Py_ssize_t k = 0; k < acquired; k++)
-        PyBuffer_Release(&views[k]);
-    PyMem_RawFree(views);
-    PyMem_RawFree(ptrs);
-    Py_DECREF(list);
+    release_float_list(&others);
     release_all(&s);
     Py_RETURN_NONE;
 fail:
-    for (Py_ssize_t k = 0; k < acquired; k++)
-        PyBuffer_Release(&views[k]);
-    PyMem_RawFree(views);
-    PyMem_RawFree(ptrs);
-    Py_DECREF(list);
+    release_float_list(&others);
     release_all(&s);
     return NULL;
 }
@@ -617,6 +639,26 @@ static int claim_chunk_(int64_t *claim, int64_t step)
     return 0;
 }
 
+/* The claim words (int64) and a first chunk within them. */
+static Py_buffer *get_claims(buffers *s, PyObject *obj, Py_ssize_t first)
+{
+    Py_buffer *claims = get_buffer(s, obj, 1, 1, "claims");
+    if (!claims)
+        return NULL;
+    const char *f = plain_format(claims);
+    if (claims->itemsize != 8 || f[1] != '\0' || (f[0] != 'q' && f[0] != 'l')) {
+        PyErr_SetString(PyExc_TypeError, "claims must be an int64 array");
+        return NULL;
+    }
+    Py_ssize_t n_chunks = claims->len / 8;
+    if (first < 0 || (n_chunks > 0 && first >= n_chunks)) {
+        PyErr_Format(PyExc_ValueError, "the first chunk must be below the %zd claims",
+                     n_chunks);
+        return NULL;
+    }
+    return claims;
+}
+
 /* The first chunk from `first` on (wrapping around) whose claim this call raises to `step`. */
 static PyObject *py_claim_chunk(PyObject *self, PyObject *args)
 {
@@ -626,19 +668,12 @@ static PyObject *py_claim_chunk(PyObject *self, PyObject *args)
     buffers s = {.count = 0};
     if (!PyArg_ParseTuple(args, "OLn:claim_chunk", &co, &step, &first))
         return NULL;
-    Py_buffer *claims = get_buffer(&s, co, 1, 1, "claims");
-    if (!claims)
-        goto fail;
-    const char *cf = plain_format(claims);
-    if (claims->itemsize != 8 || cf[1] != '\0' || (cf[0] != 'q' && cf[0] != 'l')) {
-        PyErr_SetString(PyExc_TypeError, "claims must be an int64 array");
-        goto fail;
+    Py_buffer *claims = get_claims(&s, co, first);
+    if (!claims) {
+        release_all(&s);
+        return NULL;
     }
     Py_ssize_t n_chunks = claims->len / 8;
-    if (first < 0 || (n_chunks > 0 && first >= n_chunks)) {
-        PyErr_Format(PyExc_ValueError, "first must be below the %zd claims", n_chunks);
-        goto fail;
-    }
     for (Py_ssize_t k = 0; k < n_chunks && found < 0; k++) {
         Py_ssize_t c = (first + k) % n_chunks;
         if (claim_chunk_((int64_t *)claims->buf + c, (int64_t)step))
@@ -646,109 +681,62 @@ static PyObject *py_claim_chunk(PyObject *self, PyObject *args)
     }
     release_all(&s);
     return PyLong_FromSsize_t(found);
-fail:
-    release_all(&s);
-    return NULL;
 }
 
 static PyObject *py_claim_sum_scale_spread(PyObject *self, PyObject *args)
 {
     PyObject *co, *seq;
     long long step;
-    Py_ssize_t first, chunk;
+    Py_ssize_t first, chunk, done = 0;
     double scale;
     buffers s = {.count = 0};
+    float_list segments = {NULL, NULL, NULL, 0, 0};
     if (!PyArg_ParseTuple(args, "OLnnOd:claim_sum_scale_spread", &co, &step, &first, &chunk,
                           &seq, &scale))
         return NULL;
-    PyObject *list = PySequence_Fast(seq, "segments must be a sequence of arrays");
-    if (!list)
-        return NULL;
-    Py_ssize_t n_segments = PySequence_Fast_GET_SIZE(list);
-    Py_buffer *views = PyMem_RawCalloc((size_t)(n_segments > 0 ? n_segments : 1),
-                                       sizeof(Py_buffer));
-    void **ptrs = PyMem_RawCalloc((size_t)(n_segments > 0 ? n_segments : 1), sizeof(void *));
-    Py_ssize_t acquired = 0, done = 0;
-    if (!views || !ptrs) {
-        PyErr_NoMemory();
+    Py_buffer *claims = get_claims(&s, co, first);
+    if (!claims || get_float_list(&segments, seq, NULL, "segments", "segments[0]",
+                                  "every segment"))
         goto fail;
-    }
-    Py_buffer *claims = get_buffer(&s, co, 1, 1, "claims");
-    if (!claims)
-        goto fail;
-    const char *cf = plain_format(claims);
-    if (claims->itemsize != 8 || cf[1] != '\0' || (cf[0] != 'q' && cf[0] != 'l')) {
-        PyErr_SetString(PyExc_TypeError, "claims must be an int64 array");
-        goto fail;
-    }
-    if (n_segments < 1) {
+    if (segments.count < 1) {
         PyErr_SetString(PyExc_ValueError, "segments must hold at least one array");
         goto fail;
     }
-    for (; acquired < n_segments; acquired++) {
-        Py_buffer *b = &views[acquired];
-        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(list, acquired), b,
-                               PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_ValueError, "segments[%zd] must be a C-contiguous writable array",
-                         acquired);
-            goto fail;
-        }
-        ptrs[acquired] = b->buf;
-        if (check_same_float(&views[0], b, "segments[0]", "every segment")) {
-            acquired++;
-            goto fail;
-        }
-        if (b->len != views[0].len || (uintptr_t)b->buf % (uintptr_t)b->itemsize != 0) {
-            acquired++;
-            PyErr_Format(PyExc_ValueError, "segments[%zd] must have the size of segments[0] and "
-                         "be aligned to its item size", acquired - 1);
-            goto fail;
-        }
-    }
-    Py_ssize_t itemsize = views[0].itemsize;
-    Py_ssize_t count = views[0].len / itemsize;
+    Py_ssize_t itemsize = segments.views[0].itemsize;
+    Py_ssize_t count = segments.views[0].len / itemsize;
     Py_ssize_t n_chunks = claims->len / 8;
-    if (chunk < 1 || (count + chunk - 1) / chunk != n_chunks || first < 0 ||
-            (n_chunks > 0 && first >= n_chunks)) {
-        PyErr_Format(PyExc_ValueError, "%zd elements in chunks of %zd need %zd claims (got %zd) "
-                     "and a first chunk below that", count, chunk,
-                     chunk < 1 ? (Py_ssize_t)0 : (count + chunk - 1) / chunk, n_chunks);
+    if (chunk < 1 || (count + chunk - 1) / chunk != n_chunks) {
+        PyErr_Format(PyExc_ValueError, "%zd elements in chunks of %zd need %zd claims, got %zd",
+                     count, chunk, chunk < 1 ? (Py_ssize_t)0 : (count + chunk - 1) / chunk,
+                     n_chunks);
         goto fail;
     }
-    int t = float_type(&views[0]), scaled = scale != 1.0;
-    char **base = (char **)ptrs;
+    int t = float_type(&segments.views[0]), scaled = scale != 1.0;
+    char **base = (char **)segments.ptrs;
+    Py_ssize_t n_others = segments.count - 1;
     Py_BEGIN_ALLOW_THREADS
-    void *others[n_segments > 1 ? n_segments - 1 : 1];
+    void *others[n_others > 0 ? n_others : 1];
     for (Py_ssize_t k = 0; k < n_chunks; k++) {
         Py_ssize_t c = (first + k) % n_chunks;
         if (!claim_chunk_((int64_t *)claims->buf + c, (int64_t)step))
             continue;
         Py_ssize_t a = c * chunk, n = count - a < chunk ? count - a : chunk;
-        for (Py_ssize_t j = 1; j < n_segments; j++)
-            others[j - 1] = base[j] + a * itemsize;
+        for (Py_ssize_t j = 0; j < n_others; j++)
+            others[j] = base[j + 1] + a * itemsize;
         if (t == T_F32)
             sum_scale_spread_f32((float *)(base[0] + a * itemsize), (float *const *)others,
-                                 n_segments - 1, n, (float)scale, scaled);
+                                 n_others, n, (float)scale, scaled);
         else
             sum_scale_spread_f64((double *)(base[0] + a * itemsize), (double *const *)others,
-                                 n_segments - 1, n, scale, scaled);
+                                 n_others, n, scale, scaled);
         done++;
     }
     Py_END_ALLOW_THREADS
-    for (Py_ssize_t k = 0; k < acquired; k++)
-        PyBuffer_Release(&views[k]);
-    PyMem_RawFree(views);
-    PyMem_RawFree(ptrs);
-    Py_DECREF(list);
+    release_float_list(&segments);
     release_all(&s);
     return PyLong_FromSsize_t(done);
 fail:
-    for (Py_ssize_t k = 0; k < acquired; k++)
-        PyBuffer_Release(&views[k]);
-    PyMem_RawFree(views);
-    PyMem_RawFree(ptrs);
-    Py_DECREF(list);
+    release_float_list(&segments);
     release_all(&s);
     return NULL;
 }

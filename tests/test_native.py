@@ -140,6 +140,20 @@ def test_claim_sum_scale_spread_reduces_each_chunk_once(dtype, n_segments):
 
 
 @needs_native
+def test_claim_chunk_takes_each_chunk_once_per_step():
+    claims = numpy.zeros(4, numpy.int64)
+    claims[1] = 3     # taken in this step already
+    taken = [_native.claim_chunk(claims, 3, 2) for _ in range(4)]
+    assert taken == [2, 3, 0, -1]     # from the first chunk on, wrapping around
+    assert (claims == 3).all()
+    assert _native.claim_chunk(claims, 4, 3) == 3
+    with pytest.raises(TypeError, match='writable C-contiguous int64'):
+        _native.claim_chunk(claims.astype(numpy.int32), 5, 0)
+    with pytest.raises(ValueError, match='first chunk must be below the 4 claims'):
+        _native.claim_chunk(claims, 5, 4)
+
+
+@needs_native
 def test_claim_sum_scale_spread_rejects_bad_arguments():
     segments = [numpy.zeros(8, numpy.float32), numpy.zeros(8, numpy.float32)]
     claims = numpy.zeros(2, numpy.int64)
@@ -149,10 +163,10 @@ def test_claim_sum_scale_spread_rejects_bad_arguments():
         _native.claim_sum_scale_spread(claims.astype(numpy.int32), 1, 0, 4, segments, 1.0)
     with pytest.raises(TypeError, match='claims must be an int64 array'):
         _native._lib.claim_sum_scale_spread(claims.astype(numpy.int32), 1, 0, 4, segments, 1.0)
-    with pytest.raises(ValueError, match='8 elements in chunks of 4 need 2 claims .got 3.'):
+    with pytest.raises(ValueError, match='8 elements in chunks of 4 need 2 claims, got 3'):
         _native._lib.claim_sum_scale_spread(numpy.zeros(3, numpy.int64), 1, 0, 4, segments,
                                             1.0)
-    with pytest.raises(ValueError, match='first chunk below'):
+    with pytest.raises(ValueError, match='first chunk must be below the 2 claims'):
         _native._lib.claim_sum_scale_spread(claims, 1, 2, 4, segments, 1.0)
     with pytest.raises(ValueError, match='every segment must have shape'):
         _native.claim_sum_scale_spread(claims, 1, 0, 4,

@@ -100,14 +100,15 @@ class SharedBuckets:
             claims[:] = 0
         self._step = 0       # reductions done, the same on every rank
         self.chunks_reduced = 0
-        self._marks_only = _native.available and self._comm.inter_size == 1 and \
+        # One node and the compiled kernels: ranks claim chunks (else fixed slices).
+        self._by_claims = _native.available and self._comm.inter_size == 1 and \
             all(numpy.dtype(dtype) in (numpy.float32, numpy.float64) for _, dtype in layout)
         self._barrier('setting up the gradient reduction in shared memory')
 
     def mark_final(self, unit):
         """Let the other ranks reduce gradient ``unit`` of this rank's segment now: it will not
         change before the next :meth:`reduce` (a no-op where the work is split statically)."""
-        if self._marks_only:
+        if self._by_claims:
             self.window.Sync()   # the gradient's stores before the mark
             self._marks[self._me][unit] = self._step + 1
 
@@ -115,12 +116,12 @@ class SharedBuckets:
     def shares_chunks(self):
         """Whether :meth:`reduce` shares the work out in chunks (so it can take
         ``on_chunk``); False once freed."""
-        return self._marks_only and self.window is not None
+        return self._by_claims and self.window is not None
 
     def vote_on_chunks(self, willing):
         """Say whether this rank will pass an ``on_chunk`` to the next :meth:`reduce`; it is
         used only if every rank says so. Call before marking any gradient of that step."""
-        if self._marks_only:
+        if self._by_claims:
             self.window.Sync()
             self._votes[self._me][0] = 2 * (self._step + 1) + bool(willing)
 
@@ -140,7 +141,7 @@ class SharedBuckets:
         """
         scales = scales or [1.0] * len(self._views)
         used = False
-        if self._marks_only:
+        if self._by_claims:
             used = self._reduce_marked(scales, on_chunk)
         else:
             self._reduce_slices(scales)
