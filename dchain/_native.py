@@ -296,8 +296,9 @@ def claim_chunk(claims, step, first):
     first chunk from ``first`` on, wrapping around, whose word this call raised to ``step``,
     or -1 when every chunk is taken. Needs the compiled kernels (:data:`available`)."""
     if claims.dtype != numpy.int64 or not _usable(claims, writable=(claims,)):
-        raise TypeError('claims must be a writable C-contiguous int64 array, got {} {}'
-                        .format(claims.dtype, 'array' if _usable(claims) else 'view'))
+        raise TypeError('claims must be a writable C-contiguous int64 array, got {} '
+                        '(C-contiguous: {}, writeable: {})'.format(
+                            claims.dtype, claims.flags.c_contiguous, claims.flags.writeable))
     return _lib.claim_chunk(claims, int(step), int(first))
 
 
