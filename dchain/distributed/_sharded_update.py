@@ -15,8 +15,8 @@ that no owner changes a parameter while the others still copy it.
 
 Where every update rule is elementwise and nothing else takes part (no hooks, no loss
 scaling), the update needs no owners: :class:`ChunkUpdate` updates each chunk of a parameter
-(and of its state) right after a rank has reduced that chunk of its gradient, inside the
-reduction, by that rank (see ``SharedBuckets.reduce``).
+(and of its state) by the rank that reduced that chunk of its gradient, inside the
+reduction, once no rank is in backward any more (see ``SharedBuckets.reduce``).
 
 The optimizer's state arrays live once per node, in shared memory, updated by the parameter's
 owner (or a chunk's updater); every rank, in particular the one that writes snapshots, sees all of them current.
@@ -195,9 +195,11 @@ class ChunkUpdate:
     :meth:`SharedBuckets.reduce <dchain.distributed.communicators._shared_memory.SharedBuckets
     .reduce>`).
 
-    The ranks that finish backward first thus also do most of the update while the others
-    compute, and the update reads each averaged gradient while it is still in cache; the
-    optimizer's update then has nothing left to do (:meth:`ShardedUpdate.finish_chunk_update`).
+    The update is shared out as dynamically as the reduction, reads each averaged gradient
+    while it is still in cache where it can (chunks reduced while some rank was still in
+    backward are updated once every rank has left it: a backward may read a parameter's array
+    outside the graph), and needs no barrier of its own; the optimizer's update then has
+    nothing left to do (:meth:`ShardedUpdate.finish_chunk_update`).
     Only for update rules whose update of a slice of the arrays is that slice of their whole
     update (see :func:`_elementwise`); each rank counts every rule's step itself (:meth:`begin`).
     """

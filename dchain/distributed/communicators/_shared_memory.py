@@ -58,10 +58,10 @@ class SharedBuckets:
             units = [(b, 0, count) for b, (count, _) in enumerate(layout)]
         chunks = [-(-size // _CLAIM_CHUNK) for _, _, size in units]
         # After the buckets, each segment holds its rank's step marks (one word per unit), its
-        # vote on updating by chunks, and claim words (one per chunk; only the first segment's
-        # are used).
+        # vote on updating by chunks and the last step whose reduction it has entered, and
+        # claim words (one per chunk; only the first segment's are used).
         offsets, total = layout_offsets(list(layout) + [(len(units), numpy.int64),
-                                                        (1, numpy.int64),
+                                                        (2, numpy.int64),
                                                         (sum(chunks), numpy.int64)])
         # Collective over the node: each rank allocates its own segment, placed by MPI in
         # memory all of them map.
@@ -82,10 +82,12 @@ class SharedBuckets:
             self._slices.append((bounds[me], bounds[me + 1]))
         self._me = me
         self.buffers = [views[me] for views in self._views]
-        marks_at, votes_at, claims_at = offsets[len(layout):]
+        marks_at, words_at, claims_at = offsets[len(layout):]
         self._marks = [s[marks_at:marks_at + 8 * len(units)].view(numpy.int64)
                        for s in segments]
-        self._votes = [s[votes_at:votes_at + 8].view(numpy.int64) for s in segments]
+        words = [s[words_at:words_at + 16].view(numpy.int64) for s in segments]
+        self._votes = [w[:1] for w in words]
+        self._entered = [w[1:] for w in words]
         claims = segments[0][claims_at:claims_at + 8 * sum(chunks)].view(numpy.int64)
         self._units = []     # (segment views, claim words, first chunk for this rank, bucket)
         start = 0
@@ -95,7 +97,7 @@ class SharedBuckets:
                                 bucket))
             start += n_chunks
         self._marks[me][:] = 0
-        self._votes[me][:] = 0
+        words[me][:] = 0
         if me == 0:
             claims[:] = 0
         self._step = 0       # reductions done, the same on every rank
@@ -132,9 +134,11 @@ class SharedBuckets:
         Args:
             on_chunk: where :attr:`shares_chunks`, None or an object with ``on_chunk(unit,
                 lo, hi)``, called by the rank that reduced elements ``lo:hi`` of gradient
-                ``unit`` right after (its result is still in that core's cache), before the
-                closing barrier, and ``on_chunk.begin()``, called on every rank first. It is
-                used only if every rank voted for it (:meth:`vote_on_chunks`) and passed one.
+                ``unit``, before the closing barrier but not before every rank has entered
+                the reduction (so no rank is in backward any more: an update may change
+                arrays a backward could still read), and ``on_chunk.begin()``, called on
+                every rank first. It is used only if every rank voted for it
+                (:meth:`vote_on_chunks`) and passed one.
 
         Returns:
             bool: whether ``on_chunk`` was used (the same on every rank).
@@ -153,9 +157,23 @@ class SharedBuckets:
         step = self._step + 1
         self.window.Sync()
         self._marks[self._me][:] = step     # whatever was not marked final yet
+        self.window.Sync()
+        self._entered[self._me][0] = step
         pending = list(range(len(self._units)))
         agreed = None
-        while pending:
+        early = []      # chunks reduced before every rank had entered: their on_chunk calls
+        while pending or early:
+            if early and self._all_entered(step):
+                for chunk in early:
+                    on_chunk(*chunk)
+                early = []
+            if not pending:
+                self._comm._watchdog.wait_until(
+                    lambda: self._all_entered(step),
+                    'gradient reduction in shared memory (waiting for ranks to enter it)',
+                    self._world_ranks([k for k, e in enumerate(self._entered)
+                                       if e[0] < step]))
+                continue
             ready = self._ready(pending, step)
             if ready and agreed is None:
                 # Every rank has marked a gradient of this step, so every vote is in.
@@ -182,7 +200,10 @@ class SharedBuckets:
                     _native.sum_scale_spread(segments[0][lo:hi],
                                              [s[lo:hi] for s in segments[1:]], scales[bucket])
                     self.chunks_reduced += 1
-                    on_chunk(unit, lo, hi)
+                    if early or not self._all_entered(step):
+                        early.append((unit, lo, hi))
+                    else:
+                        on_chunk(unit, lo, hi)   # while the result is in this core's cache
             if ready:
                 ready = set(ready)
                 pending = [u for u in pending if u not in ready]
@@ -193,6 +214,10 @@ class SharedBuckets:
                     'gradient reduction in shared memory (waiting for gradients)',
                     self._world_ranks(late))
         return bool(agreed)
+
+    def _all_entered(self, step):
+        self.window.Sync()
+        return all(entered[0] >= step for entered in self._entered)
 
     def _ready(self, units, step):
         """The ``units`` every rank has marked final for ``step``."""

@@ -9,6 +9,7 @@ import dchain.distributed as mn
 import dchain.functions as F
 import dchain.links as L
 from dchain import _native
+from dchain import function_node
 from dchain import optimizers
 from dchain.distributed.communicators import _shared_memory
 
@@ -16,6 +17,23 @@ from dchain.distributed.communicators import _shared_memory
 def check(condition, what):
     if not condition:
         raise AssertionError(what)
+
+
+class Probe(function_node.FunctionNode):
+    """Identity whose backward notes whether ``watched`` (read outside the graph, as
+    ``F.linear(x, W.array)`` would) still holds what it held in forward."""
+
+    def __init__(self, watched):
+        self.watched = watched
+        self.snapshot = watched.copy()
+        self.unchanged = None
+
+    def forward(self, inputs):
+        return inputs[0].copy(),
+
+    def backward(self, indexes, grad_outputs):
+        self.unchanged = numpy.array_equal(self.watched, self.snapshot)
+        return grad_outputs
 
 
 def main():
@@ -61,9 +79,15 @@ def main():
     updates_before = sharded.chunk_updates
     params = {n: p.array.copy() for n, p in model.namedparams()}
     velocities = {n: p.update_rule.state['v'].copy() for n, p in model.namedparams()}
-    optimizer.update(lossfun)
+    # Backward reads the middle weight after its gradient is final (the probe, at the input,
+    # runs last): no rank may update it before every rank has left backward.
+    probe = Probe(middle.W.array)
+    optimizer.update(lambda: F.softmax_cross_entropy(
+        model(probe.apply((dchain.Variable(x),))[0]), t))
     if comm.rank == late:
         dchain._backprop.remove_grad_ready_hook(middle.W, stall)
+    check(all(comm.allgather_obj(probe.unchanged)),
+          'parameters updated only once every rank has left backward')
     done = comm.allgather_obj(shared.chunks_reduced - before)
     chunks = {n: -(-p.size // _shared_memory._CLAIM_CHUNK) for n, p in model.namedparams()}
     total = sum(chunks.values())
