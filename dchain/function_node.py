@@ -14,9 +14,31 @@ import numpy
 from dchain import backend
 from dchain.config import config
 from dchain.utils import type_check
-from dchain.variable import Variable, _new_variable
+from dchain.variable import Parameter, Variable, _new_variable
 
 _ndarray = numpy.ndarray
+
+# Arrays (by id) that other processes may change while this one is still in backward: the
+# memory of a node's shared parameter replica (dchain.distributed). apply() counts inputs
+# that view one other than the parameters themselves (raw arrays, new Variables): the graph
+# does not know them as uses of a parameter, so a backward could read them after its
+# gradient is final (see shared_views_applied).
+_shared_bases = {}
+_shared_views_applied = 0
+
+
+def watch_shared_base(array, watched=True):
+    """Count inputs that view ``array`` (see :func:`shared_views_applied`), or stop."""
+    if watched:
+        _shared_bases[id(array)] = array
+    else:
+        _shared_bases.pop(id(array), None)
+
+
+def shared_views_applied():
+    """How many inputs other than Parameters, viewing a watched array, functions have
+    received."""
+    return _shared_views_applied
 # Attributes apply() and forward() set on a node; a copy made to be applied again drops them.
 _GRAPH_STATE = ('inputs', 'outputs', 'rank', '_input_indexes_to_retain',
                 '_output_indexes_to_retain', '_retained_output_data')
@@ -68,6 +90,7 @@ class FunctionNode:
         Returns:
             tuple of Variable: the outputs. A FunctionNode object can be applied only once.
         """
+        global _shared_views_applied
         if self.inputs is not None:
             raise RuntimeError('{} has already been applied; create a new FunctionNode object '
                                'for every call'.format(self.label))
@@ -89,6 +112,9 @@ class FunctionNode:
                 x = None
             if type(data) is not _ndarray:
                 all_numpy = False
+            if _shared_bases and id(getattr(data, 'base', None)) in _shared_bases and \
+                    not isinstance(x, Parameter):
+                _shared_views_applied += 1   # a parameter's array, not through its node
             in_data.append(data)
             input_vars.append(x)
         in_data = tuple(in_data)

@@ -216,3 +216,22 @@ def test_retained_output_revived_after_output_dropped():
     t = numpy.tanh(x.array)
     # d/dx sum(2 t (1 - t^2)) = 2 (1 - t^2) (1 - 3 t^2)
     numpy.testing.assert_allclose(ggx.array, 2 * (1 - t ** 2) * (1 - 3 * t ** 2), rtol=1e-6)
+
+
+def test_inputs_viewing_a_watched_array_are_counted_unless_parameters():
+    from dchain import function_node
+    memory = numpy.zeros(64, numpy.float32)
+    param = chainer.Parameter(memory[:12].reshape(3, 4))
+    x = Variable(numpy.ones((3, 4), numpy.float32))
+    function_node.watch_shared_base(memory)
+    try:
+        before = function_node.shared_views_applied()
+        F.identity(x) + param                       # the parameter itself: tracked
+        assert function_node.shared_views_applied() == before
+        x + param.array                             # its array, raw
+        x + Variable(param.array.T.T)               # a view of it in a new Variable
+        assert function_node.shared_views_applied() == before + 2
+    finally:
+        function_node.watch_shared_base(memory, False)
+    x + param.array
+    assert function_node.shared_views_applied() == before + 2

@@ -16,7 +16,7 @@ that no owner changes a parameter while the others still copy it.
 Where every update rule is elementwise and nothing else takes part (no hooks, no loss
 scaling), the update needs no owners: :class:`ChunkUpdate` updates each chunk of a parameter
 (and of its state) by the rank that reduced that chunk of its gradient, inside the
-reduction, once no rank is in backward any more (see ``SharedBuckets.reduce``).
+reduction, possibly while other ranks are still in backward (see :class:`ChunkUpdate`).
 
 The optimizer's state arrays live once per node, in shared memory, updated by the parameter's
 owner (or a chunk's updater); every rank, in particular the one that writes snapshots, sees all of them current.
@@ -31,6 +31,7 @@ the layout changes.
 """
 import numpy
 
+from dchain import function_node
 from dchain.distributed.communicators import _shared_memory
 
 
@@ -69,7 +70,10 @@ class ShardedUpdate:
             for key in sorted(state or ()):
                 state_entries.append((i, key, state[key]))
         arrays = [p.array for p in self.params] + [a for _, _, a in state_entries]
-        self._window, views = _node_window(comm, [(a.size, a.dtype) for a in arrays])
+        self._window, self._memory, views = _node_window(comm, [(a.size, a.dtype)
+                                                                for a in arrays])
+        # Other ranks update these arrays: a function reading them untracked must be seen.
+        function_node.watch_shared_base(self._memory)
         views = [v.reshape(a.shape) for v, a in zip(views, arrays)]
         self._shared_params = views[:len(self.params)]
         self._states = []           # (rule, key, shared view, owned)
@@ -180,6 +184,8 @@ class ShardedUpdate:
             if rule._state is not None and rule._state.get(key) is view:
                 rule._state[key] = view.copy()
         self._barrier('releasing the shared optimizer state')
+        function_node.watch_shared_base(self._memory, False)
+        self._memory = None
         self._window.Unlock_all()
         self._window.Free()
         self._window = None
@@ -196,10 +202,11 @@ class ChunkUpdate:
     .reduce>`).
 
     The update is shared out as dynamically as the reduction, reads each averaged gradient
-    while it is still in cache where it can (chunks reduced while some rank was still in
-    backward are updated once every rank has left it: a backward may read a parameter's array
-    outside the graph), and needs no barrier of its own; the optimizer's update then has
-    nothing left to do (:meth:`ShardedUpdate.finish_chunk_update`).
+    while it is still in cache, and needs no barrier of its own: the ranks that finish
+    backward first update what every rank has finished while the others compute (unless a
+    function received a parameter's array outside its node this step, see
+    ``function_node.shared_views_applied``: then once every rank has left backward). The
+    optimizer's update then has nothing left to do (:meth:`ShardedUpdate.finish_chunk_update`).
     Only for update rules whose update of a slice of the arrays is that slice of their whole
     update (see :func:`_elementwise`); each rank counts every rule's step itself (:meth:`begin`).
     """
@@ -330,8 +337,9 @@ def _shardable(optimizer):
 
 
 def _node_window(comm, layout):
-    """One node-wide copy of arrays laid out as ``[(count, dtype)]``; returns the window and
-    views of it (collective over the node)."""
+    """One node-wide copy of arrays laid out as ``[(count, dtype)]``; returns the window, the
+    array of its memory (the base of every view of it) and views of it (collective over the
+    node)."""
     MPI = comm._MPI
     intra = comm.intra_mpi_comm
     offsets, total = _shared_memory.layout_offsets(layout)
@@ -341,4 +349,4 @@ def _node_window(comm, layout):
     memory = numpy.frombuffer(window.Shared_query(0)[0], numpy.uint8)
     views = [memory[o:o + count * numpy.dtype(dtype).itemsize].view(dtype)
              for (count, dtype), o in zip(layout, offsets)]
-    return window, views
+    return window, memory, views

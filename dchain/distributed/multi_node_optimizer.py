@@ -11,6 +11,7 @@ itself: each updates the parameters it owns, or the chunks it reduced (see ``_sh
 import atexit
 
 from dchain import _backprop
+from dchain import function_node
 from dchain.distributed import _sharded_update
 
 
@@ -110,7 +111,9 @@ class _MultiNodeOptimizer:
                                'optimizer.setup(model) first')
         self._vote_on_chunk_update()
         if lossfun is not None:
+            untracked = function_node.shared_views_applied()
             loss = lossfun(*args, **kwds)
+            self._declare_backward(function_node.shared_views_applied() == untracked)
             target.cleargrads()
             # The only backward before this update: each gradient is final once computed.
             self.__dict__['_sole_backward'] = True
@@ -140,6 +143,15 @@ class _MultiNodeOptimizer:
                 chunk_update = sharded.chunk_update(buckets)
             buckets.shared.vote_on_chunks(chunk_update is not None)
         self.__dict__['_chunk_update'] = chunk_update
+
+    def _declare_backward(self, free):
+        """Tell the node whether the coming backward reads parameters only through the graph
+        (no function received a view of the shared parameters as a raw array), so that a
+        parameter may be updated as soon as every rank has finished its gradient."""
+        buckets = self._buckets
+        if buckets is not None and buckets.shared is not None and \
+                buckets.shared.shares_chunks:
+            buckets.shared.declare_free(free)
 
     def _apply(self, target, buckets, updated=False):
         """Run the wrapped optimizer's update, sharded over the node's ranks when possible

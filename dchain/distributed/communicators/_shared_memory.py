@@ -58,10 +58,11 @@ class SharedBuckets:
             units = [(b, 0, count) for b, (count, _) in enumerate(layout)]
         chunks = [-(-size // _CLAIM_CHUNK) for _, _, size in units]
         # After the buckets, each segment holds its rank's step marks (one word per unit), its
-        # vote on updating by chunks and the last step whose reduction it has entered, and
-        # claim words (one per chunk; only the first segment's are used).
+        # vote on updating by chunks, the last step whose reduction it has entered, whether its
+        # backward may let others update early, and claim words (one per chunk; only the first
+        # segment's are used).
         offsets, total = layout_offsets(list(layout) + [(len(units), numpy.int64),
-                                                        (2, numpy.int64),
+                                                        (3, numpy.int64),
                                                         (sum(chunks), numpy.int64)])
         # Collective over the node: each rank allocates its own segment, placed by MPI in
         # memory all of them map.
@@ -85,9 +86,10 @@ class SharedBuckets:
         marks_at, words_at, claims_at = offsets[len(layout):]
         self._marks = [s[marks_at:marks_at + 8 * len(units)].view(numpy.int64)
                        for s in segments]
-        words = [s[words_at:words_at + 16].view(numpy.int64) for s in segments]
-        self._votes = [w[:1] for w in words]
-        self._entered = [w[1:] for w in words]
+        words = [s[words_at:words_at + 24].view(numpy.int64) for s in segments]
+        self._votes = [w[0:1] for w in words]
+        self._entered = [w[1:2] for w in words]
+        self._frees = [w[2:3] for w in words]
         claims = segments[0][claims_at:claims_at + 8 * sum(chunks)].view(numpy.int64)
         self._units = []     # (segment views, claim words, first chunk for this rank, bucket)
         start = 0
@@ -127,6 +129,14 @@ class SharedBuckets:
             self.window.Sync()
             self._votes[self._me][0] = 2 * (self._step + 1) + bool(willing)
 
+    def declare_free(self, free):
+        """Say, before marking this step's first gradient, whether this rank's backward leaves
+        every parameter alone once its gradient is final (it reads no parameter's array outside
+        the graph), so that ``on_chunk`` may run before this rank has entered the reduction."""
+        if self._by_claims:
+            self.window.Sync()
+            self._frees[self._me][0] = 2 * (self._step + 1) + bool(free)
+
     def reduce(self, scales=None, on_chunk=None):
         """Sum every bucket over all ranks and multiply it by its entry of ``scales`` (default
         1), in place in every rank's buffers (collective).
@@ -134,11 +144,12 @@ class SharedBuckets:
         Args:
             on_chunk: where :attr:`shares_chunks`, None or an object with ``on_chunk(unit,
                 lo, hi)``, called by the rank that reduced elements ``lo:hi`` of gradient
-                ``unit``, before the closing barrier but not before every rank has entered
-                the reduction (so no rank is in backward any more: an update may change
-                arrays a backward could still read), and ``on_chunk.begin()``, called on
-                every rank first. It is used only if every rank voted for it
-                (:meth:`vote_on_chunks`) and passed one.
+                ``unit``, before the closing barrier (right away, or once every rank has
+                entered the reduction unless every rank declared its backward free of
+                parameter reads, :meth:`declare_free`: an update may change arrays a
+                backward could still read), and ``on_chunk.begin()``, called on every rank
+                first. It is used only if every rank voted for it (:meth:`vote_on_chunks`)
+                and passed one.
 
         Returns:
             bool: whether ``on_chunk`` was used (the same on every rank).
@@ -161,6 +172,7 @@ class SharedBuckets:
         self._entered[self._me][0] = step
         pending = list(range(len(self._units)))
         agreed = None
+        anytime = False  # whether on_chunk may run before every rank has entered
         early = []      # chunks reduced before every rank had entered: their on_chunk calls
         while pending or early:
             if early and self._all_entered(step):
@@ -178,6 +190,7 @@ class SharedBuckets:
             if ready and agreed is None:
                 # Every rank has marked a gradient of this step, so every vote is in.
                 agreed = all(votes[0] == 2 * step + 1 for votes in self._votes)
+                anytime = all(free[0] == 2 * step + 1 for free in self._frees)
                 if agreed and on_chunk is None:
                     raise RuntimeError('this rank voted to update by chunks but passed no '
                                        'on_chunk to the reduction')
@@ -200,7 +213,7 @@ class SharedBuckets:
                     _native.sum_scale_spread(segments[0][lo:hi],
                                              [s[lo:hi] for s in segments[1:]], scales[bucket])
                     self.chunks_reduced += 1
-                    if early or not self._all_entered(step):
+                    if early or not (anytime or self._all_entered(step)):
                         early.append((unit, lo, hi))
                     else:
                         on_chunk(unit, lo, hi)   # while the result is in this core's cache

@@ -20,20 +20,19 @@ def check(condition, what):
 
 
 class Probe(function_node.FunctionNode):
-    """Identity whose backward notes whether ``watched`` (read outside the graph, as
-    ``F.linear(x, W.array)`` would) still holds what it held in forward."""
-
-    def __init__(self, watched):
-        self.watched = watched
-        self.snapshot = watched.copy()
-        self.unchanged = None
+    """Identity on its first input whose backward notes whether its second, a parameter's
+    array passed raw (as in ``F.linear(x, W.array)``, outside the parameter's node), still
+    holds what it held in forward."""
 
     def forward(self, inputs):
+        self.retain_inputs((1,))
+        self.snapshot = inputs[1].copy()
         return inputs[0].copy(),
 
     def backward(self, indexes, grad_outputs):
-        self.unchanged = numpy.array_equal(self.watched, self.snapshot)
-        return grad_outputs
+        watched, = (v.array for v in self.get_retained_inputs())
+        self.unchanged = numpy.array_equal(watched, self.snapshot)
+        return grad_outputs[0], None
 
 
 def main():
@@ -81,9 +80,9 @@ def main():
     velocities = {n: p.update_rule.state['v'].copy() for n, p in model.namedparams()}
     # Backward reads the middle weight after its gradient is final (the probe, at the input,
     # runs last): no rank may update it before every rank has left backward.
-    probe = Probe(middle.W.array)
+    probe = Probe()
     optimizer.update(lambda: F.softmax_cross_entropy(
-        model(probe.apply((dchain.Variable(x),))[0]), t))
+        model(probe.apply((dchain.Variable(x), middle.W.array))[0]), t))
     if comm.rank == late:
         dchain._backprop.remove_grad_ready_hook(middle.W, stall)
     check(all(comm.allgather_obj(probe.unchanged)),
