@@ -146,8 +146,9 @@ class _MultiNodeOptimizer:
 
     def _declare_backward(self, free):
         """Tell the node whether the coming backward reads parameters only through the graph
-        (no function received a view of the shared parameters as a raw array), so that a
-        parameter may be updated as soon as every rank has finished its gradient."""
+        (no function received a view of the shared parameters other than the parameter
+        itself), so that a parameter may be updated once every rank has finished its
+        gradient."""
         buckets = self._buckets
         if buckets is not None and buckets.shared is not None and \
                 buckets.shared.shares_chunks:
