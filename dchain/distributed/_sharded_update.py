@@ -32,7 +32,9 @@ the layout changes.
 import numpy
 
 from dchain import function_node
+from dchain import optimizer as optimizer_module
 from dchain.distributed.communicators import _shared_memory
+from dchain.optimizers import adam, momentum_sgd, sgd
 
 
 class ShardedUpdate:
@@ -217,7 +219,6 @@ class ChunkUpdate:
         states = {}
         for rule, key, view, _ in sharded._states:
             states.setdefault(id(rule), {})[key] = view.reshape(-1)
-        self._rules = [p.update_rule for p in sharded.params]
         self._params = sharded.params
         self._units = []    # per gradient: (rule, parameter, gradient, state arrays), or None
         for bucket in buckets.buckets:
@@ -233,9 +234,9 @@ class ChunkUpdate:
     def begin(self):
         """Count this step in every rule that updates (as ``UpdateRule.update`` would before
         its update); called once every rank has agreed to update by chunks."""
-        for param, rule in zip(self._params, self._rules):
-            if rule.enabled and param.array is not None:
-                rule.t += 1
+        for param in self._params:
+            if param.update_rule.enabled and param.array is not None:
+                param.update_rule.t += 1
 
     def __call__(self, unit, lo, hi):
         entry = self._units[unit]
@@ -264,8 +265,6 @@ def _elementwise(rule):
     """Whether ``rule``'s update of a slice of its arrays is that slice of its whole update:
     the built-in rules whose CPU update is elementwise and reads only the rule's own scalars
     (Adam without AMSGrad or AdaBound, whose extra state is created lazily)."""
-    from dchain import optimizer as optimizer_module
-    from dchain.optimizers import adam, momentum_sgd, sgd
     cls = type(rule)
     if rule._hooks or rule._use_fp32_update or rule.state is None or \
             cls.update_core is not optimizer_module.UpdateRule.update_core:

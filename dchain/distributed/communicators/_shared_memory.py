@@ -83,6 +83,10 @@ class SharedBuckets:
             self._slices.append((bounds[me], bounds[me + 1]))
         self._me = me
         self.buffers = [views[me] for views in self._views]
+        group, world = intra.Get_group(), comm.mpi_comm.Get_group()
+        self._world_rank = list(group.Translate_ranks(list(range(n_local)), world))
+        group.Free()
+        world.Free()
         marks_at, words_at, claims_at = offsets[len(layout):]
         self._marks = [s[marks_at:marks_at + 8 * len(units)].view(numpy.int64)
                        for s in segments]
@@ -183,8 +187,8 @@ class SharedBuckets:
                 self._comm._watchdog.wait_until(
                     lambda: self._all_entered(step),
                     'gradient reduction in shared memory (waiting for ranks to enter it)',
-                    self._world_ranks([k for k, e in enumerate(self._entered)
-                                       if e[0] < step]))
+                    [self._world_rank[k] for k, e in enumerate(self._entered)
+                     if e[0] < step])
                 continue
             ready = self._ready(pending, step)
             if ready and agreed is None:
@@ -225,7 +229,7 @@ class SharedBuckets:
                 self._comm._watchdog.wait_until(
                     lambda: bool(self._ready(pending, step)),
                     'gradient reduction in shared memory (waiting for gradients)',
-                    self._world_ranks(late))
+                    [self._world_rank[k] for k in late])
         return bool(agreed)
 
     def _all_entered(self, step):
@@ -237,13 +241,6 @@ class SharedBuckets:
         self.window.Sync()   # the marks' stores before the gradients' loads
         done = numpy.minimum.reduce([marks[units] for marks in self._marks])
         return [u for u, d in zip(units, done) if d >= step]
-
-    def _world_ranks(self, local_ranks):
-        group, world = self._comm.intra_mpi_comm.Get_group(), self._comm.mpi_comm.Get_group()
-        ranks = group.Translate_ranks(local_ranks, world)
-        group.Free()
-        world.Free()
-        return list(ranks)
 
     def _reduce_slices(self, scales):
         self._barrier('gradient reduction in shared memory (packing)')
