@@ -1,6 +1,7 @@
 """Batch renormalization (``F.batch_renormalization``): batch normalization corrected toward
 the running statistics."""
 from dchain import variable
+from dchain.utils import type_check
 from dchain.functions.normalization.batch_normalization import (
     _compute_dtype, batch_normalization, compute_axis)
 
@@ -34,6 +35,7 @@ def batch_renormalization(x, gamma, beta, rmax, dmax, eps=2e-5, running_mean=Non
     """
     x = variable.as_variable(x)
     xp = x.xp
+    _check_inputs(x, gamma, beta, running_mean, running_var, rmax, dmax)
     if running_mean is None or running_var is None:
         if update_statistics:
             raise ValueError('update_statistics needs running_mean and running_var')
@@ -54,3 +56,33 @@ def batch_renormalization(x, gamma, beta, rmax, dmax, eps=2e-5, running_mean=Non
     if update_statistics:
         kwargs = dict(running_mean=running_mean, running_var=running_var, decay=decay)
     return batch_normalization(x, gamma * r, gamma * d + beta, eps=eps, **kwargs)
+
+
+def _check_inputs(x, gamma, beta, running_mean, running_var, rmax, dmax):
+    """Raise InvalidType (shapes, dtypes) or ValueError (bounds) naming what is wrong: the
+    renormalization would otherwise fail in a broadcast far from the cause, or broadcast
+    silently."""
+    def shape_of(a):
+        return tuple(a.shape)
+    if x.dtype.kind != 'f':
+        raise type_check.InvalidType('x.dtype.kind == f', 'x.dtype = {}'.format(x.dtype))
+    gshape = shape_of(gamma)
+    if x.ndim < len(gshape) + 1 or shape_of(x)[1:1 + len(gshape)] != gshape:
+        raise type_check.InvalidType(
+            'x.shape[1:1 + gamma.ndim] == gamma.shape',
+            'x.shape = {}, gamma.shape = {}'.format(shape_of(x), gshape))
+    for name, a in (('beta', beta), ('running_mean', running_mean),
+                    ('running_var', running_var)):
+        if a is not None and shape_of(a) != gshape:
+            raise type_check.InvalidType(
+                '{}.shape == gamma.shape'.format(name),
+                '{}.shape = {}, gamma.shape = {}'.format(name, shape_of(a), gshape))
+    for name, a in (('gamma', gamma), ('beta', beta)):
+        if a.dtype != x.dtype:
+            raise type_check.InvalidType('{}.dtype == x.dtype'.format(name),
+                                         '{}.dtype = {}, x.dtype = {}'.format(
+                                             name, a.dtype, x.dtype))
+    if not rmax >= 1:
+        raise ValueError('rmax must be >= 1, got {}'.format(rmax))
+    if not dmax >= 0:
+        raise ValueError('dmax must be >= 0, got {}'.format(dmax))

@@ -4,6 +4,7 @@ import pytest
 
 import dchain.functions as F
 from dchain import gradient_check
+from dchain.utils import type_check
 
 
 def _inputs(dtype, seed=0):
@@ -69,3 +70,27 @@ def test_backward_and_double_backward(dtype):
     if dtype == numpy.float64:
         # With unclipped r and d the gradient w.r.t. gamma and beta is still exact.
         gradient_check.check_backward(lambda g, b: f(x, g, b), (gamma, beta), gy, **tol)
+
+
+def test_invalid():
+    x, gamma, beta, mean, var = _inputs(numpy.float32)
+    stats = dict(running_mean=mean, running_var=var)
+    with pytest.raises(type_check.InvalidType, match='gamma.shape'):
+        F.batch_renormalization(x, gamma[:2], beta[:2], 2.0, 1.0, **stats)
+    with pytest.raises(type_check.InvalidType, match='beta.shape'):
+        F.batch_renormalization(x, gamma, beta[:2], 2.0, 1.0, **stats)
+    with pytest.raises(type_check.InvalidType, match='running_var.shape'):
+        F.batch_renormalization(x, gamma, beta, 2.0, 1.0, running_mean=mean,
+                                running_var=var[:2])
+    with pytest.raises(type_check.InvalidType, match='gamma.dtype'):
+        F.batch_renormalization(x, gamma.astype(numpy.float64), beta, 2.0, 1.0, **stats)
+    with pytest.raises(type_check.InvalidType, match='x.dtype'):
+        F.batch_renormalization(x.astype(numpy.int32), gamma, beta, 2.0, 1.0, **stats)
+    with pytest.raises(type_check.InvalidType, match='x.shape'):
+        F.batch_renormalization(x[:, 0], gamma, beta, 2.0, 1.0, **stats)
+    with pytest.raises(ValueError, match='rmax'):
+        F.batch_renormalization(x, gamma, beta, 0.5, 1.0, **stats)
+    with pytest.raises(ValueError, match='dmax'):
+        F.batch_renormalization(x, gamma, beta, 2.0, -1.0, **stats)
+    with pytest.raises(ValueError, match='update_statistics'):
+        F.batch_renormalization(x, gamma, beta, 2.0, 1.0, update_statistics=True)
