@@ -10,6 +10,7 @@ import numpy
 
 from dchain import variable
 from dchain.config import config
+from dchain.utils import type_check
 
 
 def _as_variable(x):
@@ -30,6 +31,59 @@ def _check_sequences(xs, hx_batch):
         raise ValueError('hx has a batch of {} but xs has {} sequences'.format(
             hx_batch, len(xs)))
     return lengths
+
+
+def _check_types(name, n_dirs, n_weights, hx, cx, ws, bs, xs):
+    """Shapes and dtypes of every array, checked up front under the caller's argument names.
+
+    Without this a wrong shape surfaces deep in the loop, in a LinearFunction, Concat or Stack
+    whose inputs the caller never named, or as a numpy broadcast error (a bias of the wrong
+    length). The units ``N`` are the rows of ``ws[0][-1]``, the first recurrent matrix.
+    """
+    names, arrays = [], []
+
+    def add(label, a):
+        names.append(label)
+        arrays.append(a.array if isinstance(a, variable.Variable) else a)
+
+    for i, x in enumerate(xs):
+        add('xs[{}]'.format(i), x)
+    for i, (w, b) in enumerate(zip(ws, bs)):
+        for j in range(n_weights):
+            add('ws[{}][{}]'.format(i, j), w[j])
+        for j in range(n_weights):
+            add('bs[{}][{}]'.format(i, j), b[j])
+    for label, state in (('hx', hx), ('cx', cx)):
+        if state is not None:
+            add(label, state)
+
+    def check(in_types):
+        type_check.argname(in_types, names)
+        types = iter(in_types)
+        x_types = [next(types) for _ in xs]
+        x0 = x_types[0]
+        type_check.expect(x0.dtype.kind == 'f')
+        for x in x_types:
+            type_check.expect(x.dtype == x0.dtype, x.ndim == 2, x.shape[1] == x0.shape[1])
+        units = None
+        for i in range(len(ws)):
+            w_types = [next(types) for _ in range(n_weights)]
+            b_types = [next(types) for _ in range(n_weights)]
+            if units is None:
+                type_check.expect(w_types[-1].ndim == 2)
+                units = w_types[-1].shape[0]
+            # Layer 0 reads xs; later layers read the previous layer's directions side by side.
+            in_size = x0.shape[1] if i < n_dirs else units * n_dirs
+            for j, w in enumerate(w_types):
+                type_check.expect(w.dtype == x0.dtype, w.ndim == 2, w.shape[0] == units,
+                                  w.shape[1] == (in_size if j < n_weights // 2 else units))
+            for b in b_types:
+                type_check.expect(b.dtype == x0.dtype, b.ndim == 1, b.shape[0] == units)
+        for s in types:
+            # ndim and batch are checked before (ValueError); units and dtype remain.
+            type_check.expect(s.dtype == x0.dtype, s.shape[2] == units)
+
+    type_check.run_check(check, tuple(arrays), name)
 
 
 def _time_major_layout(lengths):
@@ -85,6 +139,7 @@ def n_step_rnn_base(n_layers, dropout_ratio, hx, cx, ws, bs, xs, use_bi_directio
     if cx is not None and cx.shape[1] != len(xs):
         raise ValueError('{}: cx has a batch of {} but xs has {} sequences'.format(
             name, cx.shape[1], len(xs)))
+    _check_types(name, n_dirs, n_weights, hx, cx, ws, bs, xs)
     batch_sizes, order = _time_major_layout(lengths)
     sections = numpy.cumsum(batch_sizes)[:-1].tolist()
     n_units = ws[0][-1].shape[0]

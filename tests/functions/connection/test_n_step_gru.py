@@ -4,6 +4,7 @@ import pytest
 
 import dchain.functions as F
 from dchain import gradient_check
+from dchain.utils import type_check
 
 
 def _sigmoid(v):
@@ -106,6 +107,49 @@ def test_bad_arguments():
     hx, ws, bs, xs = _make(1, 1, 3, 4, [2, 1], numpy.float32)
     with pytest.raises(ValueError):
         F.n_step_gru(1, 0.0, hx, [w[:2] for w in ws], bs, xs)
-    from dchain.utils import type_check
     with pytest.raises(type_check.InvalidType):
         F.n_step_gru(1, 0.0, hx, ws, bs, [x[:, :2] for x in xs])
+
+
+def _replaced(lists, i, j, value):
+    """A copy of ``ws`` or ``bs`` with entry ``[i][j]`` replaced."""
+    out = [list(a) for a in lists]
+    out[i][j] = value
+    return out
+
+
+def _bigru_cases():
+    hx, ws, bs, xs = _make(2, 2, 3, 4, [3, 2], numpy.float32)
+    uni_hx, uni_ws, uni_bs, _ = _make(2, 1, 3, 4, [3, 2], numpy.float32)
+    return [
+        # Parameters of a uni-directional net: a bi-directional one needs two per layer.
+        ((hx, uni_ws, uni_bs, xs), ValueError, r'ws and bs need 4 entries'),
+        ((uni_hx, ws, bs, xs), ValueError,
+         r'hx must have shape \(n_layers \* directions, batch, units\) = \(4, \.\.\.\), '
+         r'got \(2, 2, 4\)'),
+        # Layer 1 reads both directions of layer 0 side by side (2N inputs, not N): this
+        # failed in a Concat of the gate matrices.
+        ((hx, _replaced(ws, 2, 1, ws[2][1][:, :4]), bs, xs), type_check.InvalidType,
+         r'ws\[2\]\[1\]\.shape\[1\] == ws\[0\]\[5\]\.shape\[0\] \* 2'),
+        ((hx, _replaced(ws, 1, 4, ws[1][4][:, :3]), bs, xs), type_check.InvalidType,
+         r'ws\[1\]\[4\]\.shape\[1\] == ws\[0\]\[5\]\.shape\[0\]'),
+        # A short bias failed in a numpy broadcast inside the loop.
+        ((hx, ws, _replaced(bs, 3, 5, bs[3][5][:3]), xs), type_check.InvalidType,
+         r'bs\[3\]\[5\]\.shape\[0\] == ws\[0\]\[5\]\.shape\[0\]'),
+        ((hx.astype(numpy.float64), ws, bs, xs), type_check.InvalidType,
+         r'hx\.dtype == xs\[0\]\.dtype'),
+        ((hx, _replaced(ws, 1, 0, ws[1][0].astype(numpy.float64)), bs, xs),
+         type_check.InvalidType, r'ws\[1\]\[0\]\.dtype == xs\[0\]\.dtype'),
+        # 1-d sequences: the error named LinearFunction's x.shape[1].
+        ((hx, ws, bs, [x[:, 0] for x in xs]), type_check.InvalidType, r'xs\[0\]\.ndim == 2'),
+    ]
+
+
+@pytest.mark.parametrize('args,error,message', _bigru_cases(),
+                         ids=['uni-ws', 'uni-hx', 'layer1-input-size', 'recurrent-shape',
+                              'bias-length', 'hx-dtype', 'ws-dtype', 'xs-1d'])
+def test_bigru_bad_arguments(args, error, message):
+    hx, ws, bs, xs = args
+    with pytest.raises(error, match=message) as info:
+        F.n_step_bigru(2, 0.0, hx, ws, bs, xs)
+    assert 'n_step_bigru' in str(info.value)

@@ -4,6 +4,7 @@ import pytest
 
 import dchain.functions as F
 from dchain import gradient_check
+from dchain.utils import type_check
 
 
 def _sigmoid(v):
@@ -113,6 +114,52 @@ def test_bad_arguments():
         F.n_step_lstm(1, 0.0, hx, cx, [w[:6] for w in ws], bs, xs)
     with pytest.raises(ValueError):
         F.n_step_lstm(1, 0.0, hx, cx[:, :1], ws, bs, xs)
-    from dchain.utils import type_check
     with pytest.raises(type_check.InvalidType):
         F.n_step_lstm(1, 0.0, hx, cx, ws, bs, [x.astype(numpy.float64) for x in xs])
+
+
+def _replaced(lists, i, j, value):
+    """A copy of ``ws`` or ``bs`` with entry ``[i][j]`` replaced."""
+    out = [list(a) for a in lists]
+    out[i][j] = value
+    return out
+
+
+def _bilstm_cases():
+    hx, cx, ws, bs, xs = _make(2, 2, 3, 4, [3, 2], numpy.float32)
+    uni_hx, uni_cx, uni_ws, uni_bs, _ = _make(2, 1, 3, 4, [3, 2], numpy.float32)
+    return [
+        # Parameters of a uni-directional net: a bi-directional one needs two per layer.
+        ((hx, cx, uni_ws, uni_bs, xs), ValueError, r'ws and bs need 4 entries'),
+        ((hx, uni_cx, ws, bs, xs), ValueError,
+         r'cx must have shape \(n_layers \* directions, batch, units\) = \(4, \.\.\.\), '
+         r'got \(2, 2, 4\)'),
+        ((hx, cx, [w[:6] for w in ws], bs, xs), ValueError,
+         r'each ws\[i\] and bs\[i\] must hold 8 arrays, got 6 and 8'),
+        # Layer 1 reads both directions of layer 0 side by side (2N inputs, not N): this
+        # failed in a Stack of the gate matrices.
+        ((hx, cx, _replaced(ws, 3, 2, ws[3][2][:, :4]), bs, xs), type_check.InvalidType,
+         r'ws\[3\]\[2\]\.shape\[1\] == ws\[0\]\[7\]\.shape\[0\] \* 2'),
+        # A short bias failed in a numpy broadcast inside the loop.
+        ((hx, cx, ws, _replaced(bs, 1, 5, bs[1][5][:3]), xs), type_check.InvalidType,
+         r'bs\[1\]\[5\]\.shape\[0\] == ws\[0\]\[7\]\.shape\[0\]'),
+        ((hx, cx[:, :, :3], ws, bs, xs), type_check.InvalidType,
+         r'cx\.shape\[2\] == ws\[0\]\[7\]\.shape\[0\]'),
+        ((hx, cx.astype(numpy.float64), ws, bs, xs), type_check.InvalidType,
+         r'cx\.dtype == xs\[0\]\.dtype'),
+        ((hx, cx, ws, bs, [xs[0], xs[1].astype(numpy.float64)]), type_check.InvalidType,
+         r'xs\[1\]\.dtype == xs\[0\]\.dtype'),
+        # A 3-d sequence was flattened silently by the input projection.
+        ((hx, cx, ws, bs, [x[:, None] for x in xs]), type_check.InvalidType,
+         r'xs\[0\]\.ndim == 2'),
+    ]
+
+
+@pytest.mark.parametrize('args,error,message', _bilstm_cases(),
+                         ids=['uni-ws', 'uni-cx', 'weight-count', 'layer1-input-size',
+                              'bias-length', 'cx-units', 'cx-dtype', 'xs-dtypes', 'xs-3d'])
+def test_bilstm_bad_arguments(args, error, message):
+    hx, cx, ws, bs, xs = args
+    with pytest.raises(error, match=message) as info:
+        F.n_step_bilstm(2, 0.0, hx, cx, ws, bs, xs)
+    assert 'n_step_bilstm' in str(info.value)

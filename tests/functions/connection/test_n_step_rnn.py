@@ -5,6 +5,7 @@ import pytest
 import dchain
 import dchain.functions as F
 from dchain import gradient_check
+from dchain.utils import type_check
 
 
 def _act(name):
@@ -140,6 +141,55 @@ def test_bad_arguments():
         F.n_step_rnn(2, 0.0, hx, ws, bs, xs)
     with pytest.raises(ValueError):
         F.n_step_rnn(1, 0.0, hx[:, :1], ws, bs, xs)
-    from dchain.utils import type_check
     with pytest.raises(type_check.InvalidType):
         F.n_step_rnn(1, 0.0, hx, ws, bs, [x[:, :2] for x in xs])
+
+
+def _replaced(lists, i, j, value):
+    """A copy of ``ws`` or ``bs`` with entry ``[i][j]`` replaced."""
+    out = [list(a) for a in lists]
+    out[i][j] = value
+    return out
+
+
+def _birnn_cases():
+    hx, ws, bs, xs = _make(2, 2, 3, 4, [3, 2], numpy.float32)
+    uni_hx, uni_ws, uni_bs, _ = _make(2, 1, 3, 4, [3, 2], numpy.float32)
+    return [
+        # Parameters of a uni-directional net: a bi-directional one needs two per layer.
+        ((hx, uni_ws, uni_bs, xs), ValueError, r'ws and bs need 4 entries'),
+        ((uni_hx, ws, bs, xs), ValueError,
+         r'hx must have shape \(n_layers \* directions, batch, units\) = \(4, \.\.\.\), '
+         r'got \(2, 2, 4\)'),
+        # Layer 1 reads both directions of layer 0 side by side (2N inputs, not N).
+        ((hx, _replaced(ws, 2, 0, ws[2][0][:, :4]), bs, xs), type_check.InvalidType,
+         r'ws\[2\]\[0\]\.shape\[1\] == ws\[0\]\[1\]\.shape\[0\] \* 2'),
+        # The backward direction's recurrent matrix must be (N, N).
+        ((hx, _replaced(ws, 1, 1, ws[1][1][:, :3]), bs, xs), type_check.InvalidType,
+         r'ws\[1\]\[1\]\.shape\[1\] == ws\[0\]\[1\]\.shape\[0\]'),
+        # A short bias failed in a numpy broadcast inside the loop.
+        ((hx, ws, _replaced(bs, 1, 1, bs[1][1][:3]), xs), type_check.InvalidType,
+         r'bs\[1\]\[1\]\.shape\[0\] == ws\[0\]\[1\]\.shape\[0\]'),
+        ((hx[:, :, :3], ws, bs, xs), type_check.InvalidType,
+         r'hx\.shape\[2\] == ws\[0\]\[1\]\.shape\[0\]'),
+        ((hx, _replaced(ws, 3, 0, ws[3][0].astype(numpy.float64)), bs, xs),
+         type_check.InvalidType, r'ws\[3\]\[0\]\.dtype == xs\[0\]\.dtype'),
+        ((hx, ws, bs, [x.astype(numpy.int32) for x in xs]), type_check.InvalidType,
+         r"xs\[0\]\.dtype\.kind == 'f'"),
+        # A 3-d sequence was flattened silently by the input projection.
+        ((hx, ws, bs, [x[:, None] for x in xs]), type_check.InvalidType,
+         r'xs\[0\]\.ndim == 2'),
+        ((hx, ws, bs, [x[:, :2] for x in xs]), type_check.InvalidType,
+         r'ws\[0\]\[0\]\.shape\[1\] == xs\[0\]\.shape\[1\]'),
+    ]
+
+
+@pytest.mark.parametrize('args,error,message', _birnn_cases(),
+                         ids=['uni-ws', 'uni-hx', 'layer1-input-size', 'recurrent-shape',
+                              'bias-length', 'hx-units', 'ws-dtype', 'int-xs', 'xs-3d',
+                              'xs-features'])
+def test_birnn_bad_arguments(args, error, message):
+    hx, ws, bs, xs = args
+    with pytest.raises(error, match=message) as info:
+        F.n_step_birnn(2, 0.0, hx, ws, bs, xs)
+    assert 'n_step_birnn' in str(info.value)
