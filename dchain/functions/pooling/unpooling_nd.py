@@ -28,6 +28,14 @@ class UnpoolingND(pooling_nd.PoolingND):
                                                     self.stride[i], self.pad[i],
                                                     self.cover_all)
                 type_check.expect(x_type.shape[2 + i] == expected)
+        else:
+            # The default output s (d - 1) + k - 2 p (- s + 1 with cover_all) is negative when
+            # the padding crops more than the windows cover; numpy failed on it ("negative
+            # dimensions are not allowed").
+            for i in range(self.ndim):
+                slack = self.stride[i] - 1 if self.cover_all else 0
+                type_check.expect((x_type.shape[2 + i] - 1) * self.stride[i] + self.ksize[i] -
+                                  slack >= 2 * self.pad[i])
 
     def forward(self, inputs):
         x, = inputs

@@ -64,3 +64,34 @@ def test_invalid():
         F.unpooling_2d(numpy.zeros((1, 2, 3, 3), numpy.float32), 2, outsize=(10, 10))
     with pytest.raises(type_check.InvalidType):
         F.unpooling_nd(numpy.zeros((1, 2, 3), numpy.int32), 2)
+
+
+_X1 = numpy.zeros((2, 3, 4), numpy.float32)
+
+
+@pytest.mark.parametrize('x,args,kwargs,error,message', [
+    (numpy.zeros((2, 3, 4, 4), numpy.float32), (2,), {}, type_check.InvalidType,
+     r'x\.ndim == 3'),
+    (_X1.astype(numpy.int32), (2,), {}, type_check.InvalidType, r"x\.dtype\.kind == 'f'"),
+    (_X1, (0,), {}, ValueError, r'ksize must be >= 1, got 0'),
+    (_X1, (2, 0), {}, ValueError, r'stride must be >= 1, got 0'),
+    (_X1, (2, 2, -1), {}, ValueError, r'pad must be >= 0, got -1'),
+    (_X1, (2,), {'outsize': (8, 8)}, ValueError, r'outsize must have 1 elements'),
+    # A pooling of window 2 maps an outsize of 3 onto 2 entries, not x's 4.
+    (_X1, (2,), {'outsize': (3,)}, type_check.InvalidType, r'x\.shape\[2\] == 2'),
+    # The padding crops more than the windows cover (numpy failed on a negative size).
+    (_X1, (2, 2, 5), {}, type_check.InvalidType,
+     r'\(x\.shape\[2\] - 1\) \* 2 \+ 2 - 1 >= 10'),
+    (numpy.zeros((2, 3, 1), numpy.float32), (1, 1, 1), {'cover_all': False},
+     type_check.InvalidType, r'\(x\.shape\[2\] - 1\) \* 1 \+ 1 - 0 >= 2'),
+], ids=['x-4d', 'int-x', 'ksize-0', 'stride-0', 'pad-negative', 'outsize-length',
+        'outsize-mismatch', 'pad-too-large', 'pad-too-large-no-cover-all'])
+def test_unpooling_1d_bad_input(x, args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        F.unpooling_1d(x, *args, **kwargs)
+
+
+def test_unpooling_1d_padding_may_crop_everything():
+    # Output size s (d - 1) + k - 2 p = 0 is still an output (the check rejects only < 0).
+    y = F.unpooling_1d(numpy.ones((1, 2, 2), numpy.float32), 1, 1, 1, cover_all=False)
+    assert y.shape == (1, 2, 0)
