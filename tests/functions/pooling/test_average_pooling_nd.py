@@ -60,3 +60,26 @@ def test_invalid():
         F.average_pooling_nd(numpy.zeros((1, 2, 1), numpy.float32), 2)
     with pytest.raises(ValueError):
         F.average_pooling_nd(numpy.zeros((1, 2, 4), numpy.float32), 2, pad_value=1)
+
+
+_X1 = numpy.zeros((2, 3, 4), numpy.float32)
+
+
+@pytest.mark.parametrize('x,args,kwargs,error,message', [
+    (numpy.zeros((2, 3, 4, 4), numpy.float32), (2,), {}, type_check.InvalidType,
+     r'x\.ndim == 3'),
+    (_X1.astype(numpy.int32), (2,), {}, type_check.InvalidType, r"x\.dtype\.kind == 'f'"),
+    (_X1, (0,), {}, ValueError, r'ksize must be >= 1, got 0'),
+    (_X1, (None,), {}, ValueError, r'ksize is required'),
+    (_X1, ((2, 2),), {}, ValueError, r'ksize must have 1 elements, got \(2, 2\)'),
+    (_X1, (1.5,), {}, TypeError, r'ksize must be an int or a tuple of 1 ints, got 1\.5'),
+    (_X1, (2, 0), {}, ValueError, r'stride must be >= 1, got 0'),
+    (_X1, (2, 1, -1), {}, ValueError, r'pad must be >= 0, got -1'),
+    # A window larger than the padded input.
+    (_X1, (5,), {}, type_check.InvalidType, r'x\.shape\[2\] \+ 0 \+ 0 >= 5'),
+    (_X1, (2,), {'pad_value': 1}, ValueError, r'pad_value must be 0 or None, got 1'),
+], ids=['x-4d', 'int-x', 'ksize-0', 'ksize-none', 'ksize-length', 'ksize-float', 'stride-0',
+        'pad-negative', 'window-too-large', 'pad-value'])
+def test_average_pooling_1d_bad_input(x, args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        F.average_pooling_1d(x, *args, **kwargs)

@@ -76,3 +76,25 @@ def test_invalid_type():
         F.max_pooling_nd(numpy.zeros((1, 2, 3), numpy.int32), 2)
     with pytest.raises(ValueError):
         F.max_pooling_nd(numpy.zeros((1, 2, 3), numpy.float32), (2, 2))
+
+
+_X3 = numpy.zeros((1, 2, 4, 4, 4), numpy.float32)
+
+
+@pytest.mark.parametrize('x,args,kwargs,error,message', [
+    (numpy.zeros((1, 2, 4, 4), numpy.float32), (2,), {}, type_check.InvalidType,
+     r'x\.ndim == 5'),
+    (_X3.astype(numpy.int32), (2,), {}, type_check.InvalidType, r"x\.dtype\.kind == 'f'"),
+    (_X3, (0,), {}, ValueError, r'ksize must be >= 1, got 0'),
+    (_X3, ((2, 2),), {}, ValueError, r'ksize must have 3 elements, got \(2, 2\)'),
+    (_X3, ('2',), {}, TypeError, r"ksize must be an int or a tuple of 3 ints, got '2'"),
+    (_X3, (2, (1, 0, 1)), {}, ValueError, r'stride must be >= 1, got \(1, 0, 1\)'),
+    (_X3, (2, None, -1), {}, ValueError, r'pad must be >= 0, got -1'),
+    # Without cover_all a window larger than the padded input has nowhere to go.
+    (_X3, ((2, 2, 5),), {'cover_all': False}, type_check.InvalidType,
+     r'x\.shape\[4\] \+ 0 \+ 0 >= 5'),
+], ids=['x-4d', 'int-x', 'ksize-0', 'ksize-length', 'ksize-str', 'stride-0', 'pad-negative',
+        'window-too-large'])
+def test_max_pooling_3d_bad_input(x, args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        F.max_pooling_3d(x, *args, **kwargs)
