@@ -1,4 +1,6 @@
 """Per-class precision, recall, F-beta score and support (``F.classification_summary``)."""
+import numbers
+
 import numpy
 
 from dchain import function_node
@@ -17,9 +19,14 @@ class ClassificationSummary(function_node.FunctionNode):
     """Counts of true positives per class from ``y.argmax(axis=1)`` and labels ``t``."""
 
     def __init__(self, label_num=None, beta=1.0, ignore_label=-1):
-        if label_num is not None and label_num <= 0:
-            raise ValueError('classification_summary: label_num must be positive, got {}'
-                             .format(label_num))
+        if label_num is not None:
+            # A float or a string failed later inside numpy's bincount (or in a comparison).
+            if not isinstance(label_num, numbers.Integral) or isinstance(label_num, bool):
+                raise TypeError('classification_summary: label_num must be None or an int, '
+                                'got {!r}'.format(label_num))
+            if label_num <= 0:
+                raise ValueError('classification_summary: label_num must be positive, got {}'
+                                 .format(label_num))
         self.label_num = label_num
         self.beta = beta
         self.ignore_label = ignore_label
@@ -43,11 +50,16 @@ class ClassificationSummary(function_node.FunctionNode):
         xp = utils.get_xp(y)
         t = t.ravel()
         mask = t != self.ignore_label
+        labels = t[mask]
+        # A negative label (other than ignore_label) failed in numpy's bincount.
+        if labels.size and int(labels.min()) < 0:
+            raise ValueError('classification_summary: labels in t must be >= 0 or ignore_label '
+                             '({}), got {}'.format(self.ignore_label, int(labels.min())))
         if self.label_num is None:
-            n = int(t[mask].max()) + 1 if mask.any() else 0
+            n = int(labels.max()) + 1 if labels.size else 0
         else:
             n = self.label_num
-            if mask.any() and int(t[mask].max()) >= n:
+            if labels.size and int(labels.max()) >= n:
                 raise ValueError('classification_summary: a label is >= label_num ({})'
                                  .format(n))
         pred = y.argmax(axis=1).ravel()

@@ -88,3 +88,42 @@ def test_invalid():
     with pytest.raises(ValueError):
         F.classification_summary(numpy.zeros((3, 2), numpy.float32),
                                  numpy.array([0, 1, 5], numpy.int32), label_num=2)
+
+
+_Y = numpy.zeros((3, 2), numpy.float32)
+_T = numpy.array([0, 1, 1], numpy.int32)
+
+
+@pytest.mark.parametrize('func', [F.precision, F.recall, F.f1_score])
+@pytest.mark.parametrize('y,t,kwargs,error,message', [
+    (_Y.astype(numpy.int32), _T, {}, type_check.InvalidType, r"x\.dtype\.kind == 'f'"),
+    (_Y, _T.astype(numpy.float32), {}, type_check.InvalidType, r"t\.dtype\.kind == 'i'"),
+    (_Y[0], _T, {}, type_check.InvalidType, r'x\.ndim >= 2'),
+    (_Y, _T[:2], {}, type_check.InvalidType, r'x\.shape\[0\] == t\.shape\[0\]'),
+    # Scores (N, C, 2) against labels (N, 3): the trailing axes must match.
+    (numpy.zeros((3, 2, 2), numpy.float32), numpy.zeros((3, 3), numpy.int32), {},
+     type_check.InvalidType, r'x\.shape\[2:3\] == t\.shape\[1:\]'),
+    (_Y, _T, {'label_num': 0}, ValueError, r'label_num must be positive, got 0'),
+    (_Y, numpy.array([0, 1, 2], numpy.int32), {'label_num': 2}, ValueError,
+     r'a label is >= label_num \(2\)'),
+    # These failed inside numpy's bincount.
+    (_Y, _T, {'label_num': 2.0}, TypeError, r'label_num must be None or an int, got 2\.0'),
+    (_Y, numpy.array([0, -2, 1], numpy.int32), {}, ValueError,
+     r'labels in t must be >= 0 or ignore_label \(-1\), got -2'),
+    (_Y, numpy.array([0, -1, 1], numpy.int32), {'ignore_label': 1}, ValueError,
+     r'labels in t must be >= 0 or ignore_label \(1\), got -1'),
+], ids=['int-scores', 'float-labels', 'scores-1d', 'batch-mismatch', 'trailing-axes',
+        'label-num-0', 'label-too-large', 'label-num-float', 'negative-label',
+        'negative-label-other-ignore'])
+def test_shortcuts_bad_input(func, y, t, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        func(y, t, **kwargs)
+
+
+def test_negative_ignore_label_is_still_ignored():
+    y = numpy.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], numpy.float32)
+    p, support = F.precision(y, numpy.array([0, -1, 1], numpy.int32))
+    numpy.testing.assert_array_equal(support.array, [1, 1])
+    numpy.testing.assert_array_equal(p.array, [0.5, numpy.nan])
+    p, support = F.precision(y, numpy.array([0, -5, 1], numpy.int32), ignore_label=-5)
+    numpy.testing.assert_array_equal(support.array, [1, 1])
