@@ -89,3 +89,41 @@ def test_row_blocks(monkeypatch, x_shape, w_shape, stride, pad, dilate, groups, 
     if len(x_shape) == 3:
         expected = reference_deconv_1d(x, W, stride[0], pad[0]) + b[:, None]
         numpy.testing.assert_allclose(blocked, expected, rtol=1e-10)
+
+
+_X3 = numpy.zeros((1, 2, 3, 3, 3), numpy.float32)
+_W3 = numpy.zeros((2, 4, 2, 2, 2), numpy.float32)
+
+
+@pytest.mark.parametrize('x,W,b,kwargs,error,message', [
+    (_X3[0], _W3, None, {}, type_check.InvalidType, r'x\.ndim == 5'),
+    (_X3, _W3[0], None, {}, type_check.InvalidType, r'W\.ndim == 5'),
+    (_X3.astype(numpy.int32), _W3.astype(numpy.int32), None, {}, type_check.InvalidType,
+     r"x\.dtype\.kind == 'f'"),
+    (_X3, _W3.astype(numpy.float64), None, {}, type_check.InvalidType,
+     r'W\.dtype == x\.dtype'),
+    (_X3, _W3[:1], None, {}, type_check.InvalidType, r'x\.shape\[1\] == W\.shape\[0\]'),
+    (_X3, _W3, numpy.zeros(3, numpy.float32), {}, type_check.InvalidType,
+     r'b\.shape\[0\] == W\.shape\[1\] \* 1'),
+    (_X3, _W3, numpy.zeros((1, 4), numpy.float32), {}, type_check.InvalidType,
+     r'b\.ndim == 1'),
+    (_X3, _W3, numpy.zeros(4, numpy.float64), {}, type_check.InvalidType,
+     r'b\.dtype == x\.dtype'),
+    (_X3, _W3, None, {'groups': 3}, type_check.InvalidType, r'W\.shape\[0\] % 3 == 0'),
+    (_X3, _W3, None, {'groups': 0}, ValueError, r'groups must be a positive int, got 0'),
+    (_X3, _W3, None, {'stride': 0}, ValueError, r'stride must be >= 1, got 0'),
+    (_X3, _W3, None, {'stride': (1, 1)}, ValueError, r'stride must have 3 elements'),
+    (_X3, _W3, None, {'pad': -1}, ValueError, r'pad must be >= 0, got -1'),
+    (_X3, _W3, None, {'dilate': 0}, ValueError, r'dilate must be >= 1, got 0'),
+    # The padding crops the whole output: s (d - 1) + k - 2 p = 4 - 6 < 1.
+    (_X3, _W3, None, {'pad': 3}, type_check.InvalidType,
+     r'\(x\.shape\[2\] - 1\) \* 1 \+ \(\(W\.shape\[2\] - 1\) \* 1 \+ 1\) > 6'),
+    (_X3, _W3, None, {'outsize': (9, 4, 4)}, type_check.InvalidType,
+     r'outsize\[0\] = 9 does not map to x\.shape\[2\] = 3'),
+    (_X3, _W3, None, {'outsize': (4, 4)}, ValueError, r'outsize must have 3 elements'),
+], ids=['x-4d', 'W-4d', 'int-x', 'W-dtype', 'channels', 'b-length', 'b-2d', 'b-dtype',
+        'groups-not-dividing', 'groups-0', 'stride-0', 'stride-length', 'pad-negative',
+        'dilate-0', 'pad-too-large', 'outsize-mismatch', 'outsize-length'])
+def test_deconvolution_3d_bad_input(x, W, b, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        F.deconvolution_3d(x, W, b, **kwargs)
