@@ -58,3 +58,11 @@ def test_invalid_z():
 def test_invalid_dtype():
     with pytest.raises(type_check.InvalidType):
         F.clipped_relu(numpy.zeros(3, numpy.int32))
+
+
+def test_relu6_invalid_input():
+    with pytest.raises(type_check.InvalidType, match=r"x\.dtype\.kind == 'f'"):
+        F.relu6(numpy.zeros(3, numpy.int32))
+    with pytest.raises(TypeError, match=r'input 0 of ClippedReLU must be a Variable or an '
+                                        r'array .*not list'):
+        F.relu6([1.0, 2.0])

@@ -31,3 +31,11 @@ def test_flatten(shape, dtype):
 def test_flatten_invalid():
     with pytest.raises(type_check.InvalidType):
         F.Flatten().apply((numpy.ones(2, 'f'), numpy.ones(2, 'f')))
+
+
+def test_flatten_non_array():
+    with pytest.raises(TypeError, match=r'input 0 of Flatten must be a Variable or an '
+                                        r'array .*not list'):
+        F.flatten([[1.0, 2.0]])
+    with pytest.raises(TypeError, match=r'input 0 of Flatten .*not float'):
+        F.flatten(1.0)

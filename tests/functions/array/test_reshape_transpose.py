@@ -75,3 +75,12 @@ def test_identity(dtype):
     gys = tuple(numpy.random.uniform(-1, 1, x.shape).astype(dtype) for x in xs)
     gradient_check.check_backward(F.identity, xs, gys, dtype=numpy.float64, **TOL[dtype])
     assert isinstance(F.identity(xs[0]), dchain.Variable)
+
+
+def test_identity_invalid():
+    # Every input must be an array or a Variable; the error names which one is not.
+    with pytest.raises(TypeError, match=r'input 1 of Identity must be a Variable or an '
+                                        r'array .*not list'):
+        F.identity(numpy.ones(2, 'f'), [1.0])
+    with pytest.raises(TypeError, match=r'input 0 of Identity .*not float'):
+        F.identity(1.0)
