@@ -139,7 +139,8 @@ def n_step_rnn_base(n_layers, dropout_ratio, hx, cx, ws, bs, xs, use_bi_directio
     if cx is not None and cx.shape[1] != len(xs):
         raise ValueError('{}: cx has a batch of {} but xs has {} sequences'.format(
             name, cx.shape[1], len(xs)))
-    _check_types(name, n_dirs, n_weights, hx, cx, ws, bs, xs)
+    if config.type_check:   # as FunctionNode.apply's checks
+        _check_types(name, n_dirs, n_weights, hx, cx, ws, bs, xs)
     batch_sizes, order = _time_major_layout(lengths)
     sections = numpy.cumsum(batch_sizes)[:-1].tolist()
     n_units = ws[0][-1].shape[0]
