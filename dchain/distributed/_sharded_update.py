@@ -71,6 +71,9 @@ class ShardedUpdate:
             state = p.update_rule.state
             for key in sorted(state or ()):
                 state_entries.append((i, key, state[key]))
+        self._keys = [set() for _ in self.params]    # per parameter: its shared state keys
+        for i, key, _ in state_entries:
+            self._keys[i].add(key)
         arrays = [p.array for p in self.params] + [a for _, _, a in state_entries]
         self._window, self._memory, views = _node_window(comm, [(a.size, a.dtype)
                                                                 for a in arrays])
@@ -95,7 +98,9 @@ class ShardedUpdate:
         params = _updated_params(target)
         return len(params) == len(self.params) and \
             all(p is q for p, q in zip(params, self.params)) and \
-            _enabled_flags(self.params) == self._enabled
+            _enabled_flags(self.params) == self._enabled and \
+            not any(_creates_state(p.update_rule, keys)
+                    for p, keys in zip(self.params, self._keys))
 
     def update(self):
         """Run the optimizer's update on the owned parameters, then take the others' (the
@@ -289,6 +294,18 @@ class _CountOnly:
         if rule is not None and rule.enabled and param.array is not None and \
                 param.grad is not None:
             rule.t += 1
+
+
+def _creates_state(rule, keys):
+    """Whether ``rule``'s next update creates state (``keys``: those it shares) that only the
+    rank updating it would hold: Adam's ``vhat`` once AMSGrad is switched on, its
+    ``initial_alpha`` once AdaBound is. Sharding then starts again after an ordinary update,
+    which creates it on every rank (the same answer on every rank)."""
+    if not rule.enabled or not isinstance(rule, adam.AdamRule):
+        return False
+    hp = rule.hyperparam
+    return bool(hp.amsgrad and 'vhat' not in keys or
+                hp.adabound and rule.initial_alpha is None)
 
 
 def _updated_params(target):

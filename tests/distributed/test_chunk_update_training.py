@@ -30,13 +30,6 @@ def test_chunk_update_matches_single_process(run_mpi, n, group):
         assert proc.stdout.count('SCENARIO {} OK'.format(name)) == n, proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ShardedUpdate shares only the state arrays that existed when it was built; AMSGrad "
-    "switched on mid-training makes Adam create 'vhat' inside the owner's update only, so "
-    "each rank's rules hold 'vhat' just for the parameters it owns: state keys differ from "
-    "the reference's, a snapshot from any rank misses the others' 'vhat' (load_npz into an "
-    "AMSGrad optimizer raises KeyError), and the next layout change builds the node window "
-    "from differing per-rank state layouts (ValueError: cannot reshape array of size 0)"))
 @pytest.mark.parametrize('n', [2, 3])
 def test_state_created_lazily_is_shared_by_every_rank(run_mpi, n):
     # Adam creates 'vhat' (AMSGrad) and initial_alpha (AdaBound) at the first update using
