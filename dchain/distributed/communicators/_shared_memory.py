@@ -336,6 +336,9 @@ def node_barrier(comm, windows, what):
         group.Free()
         world.Free()
     watchdog = comm._watchdog
+    # A peer still short of this barrier (in the same operation, say in its share of a
+    # reduction) must answer from elsewhere, or a timeout would accuse the peers that wait here.
+    watchdog.where = what
     if watchdog.can_guard_blocking_calls:
         watchdog.blocking(intra.Barrier, what, peers)
     else:
