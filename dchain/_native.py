@@ -6,9 +6,10 @@ gradient) have C kernels, built by ``pip install`` when a C compiler exists (``s
 ``python setup.py build_ext --inplace`` for a checkout). Every wrapper here returns None (or
 False) when the caller should run its numpy code instead: the extension is missing,
 ``DCHAIN_NATIVE=0`` was set when dchain was imported, or the arrays are not numpy arrays with
-the layout the kernel needs (contiguity, alignment). Arguments that can never be right (a
-dtype other than float32/float64, mismatched dtypes or shapes) raise TypeError/ValueError
-naming the argument, so callers gate on :func:`floats` first.
+the layout the kernel needs (contiguity, alignment), or (the optimizer updates) a
+hyperparameter is a numpy scalar that makes numpy compute in a wider type. Arguments that can
+never be right (a dtype other than float32/float64, mismatched dtypes or shapes) raise
+TypeError/ValueError naming the argument, so callers gate on :func:`floats` first.
 
 The kernels are single-threaded (BLAS threads already take the other cores) and release the
 GIL. They keep the numpy code's operation order, so the optimizer updates are bitwise equal to
@@ -76,6 +77,19 @@ def _usable(*arrays, writable=()):
     return True
 
 
+def _same_precision(dtype, *scalars):
+    """Whether numpy computes ``array op scalar`` in ``dtype`` for every scalar: Python numbers
+    are cast to the array's dtype, as the kernels cast them, but a numpy scalar or 0-d array of
+    a wider type (a float64 learning rate on float32 parameters) makes numpy compute in that
+    type (NEP 50) and round differently from the kernel.
+    """
+    for s in scalars:
+        if type(s) is not float and type(s) is not int and \
+                numpy.result_type(dtype, s) != dtype:
+            return False
+    return True
+
+
 def _check_float(name, a, ref_name=None, ref=None):
     if a.dtype not in _FLOATS:
         raise TypeError('{} must be float32 or float64, got {}'.format(name, a.dtype))
@@ -114,6 +128,8 @@ def sgd(param, grad, lr):
     _check_float('param', param)
     _check_float('grad', grad, 'param', param)
     _check_shape('grad', grad, param.shape)
+    if not _same_precision(param.dtype, lr):
+        return False
     _lib.sgd(param, grad, float(lr))
     return True
 
@@ -127,6 +143,8 @@ def momentum_sgd(param, grad, v, lr, momentum):
     _check_float('v', v, 'param', param)
     _check_shape('grad', grad, param.shape)
     _check_shape('v', v, param.shape)
+    if not _same_precision(param.dtype, lr, momentum):
+        return False
     _lib.momentum_sgd(param, grad, v, float(lr), float(momentum))
     return True
 
@@ -145,6 +163,16 @@ def adam(param, grad, m, v, vhat, beta1, beta2, eps, alpha_t, eta=1.0, weight_de
     for name, a in zip(('grad', 'm', 'v', 'vhat'), (grad,) + states):
         _check_float(name, a, 'param', param)
         _check_shape(name, a, param.shape)
+    # The scalars the numpy code of AdamRule.update_core_cpu combines with the arrays.
+    scalars = [1 - beta1, 1 - beta2, alpha_t]
+    if eta != 1:
+        scalars.append(eta)
+    if weight_decay_rate != 0:
+        scalars.append(1 - eta * weight_decay_rate)
+    if bounds is not None:
+        scalars.extend(bounds)
+    if not _same_precision(param.dtype, *scalars):
+        return False
     lower, upper = (0.0, 0.0) if bounds is None else (float(bounds[0]), float(bounds[1]))
     _lib.adam(param, grad, m, v, vhat, 1.0 - beta1, 1.0 - beta2, float(eps), float(alpha_t),
               float(eta), 1.0 - eta * weight_decay_rate, lower, upper, eta != 1,

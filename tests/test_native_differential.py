@@ -581,3 +581,35 @@ def test_optimizer_updates_match_numpy_bitwise(name, dtype, kernel_calls, monkey
         _bitwise_equal(a, b)
     # Something non-trivial happened: NaN arrived, and finite entries moved.
     assert any(numpy.isnan(a).any() for _, a in native)
+
+
+@pytest.mark.parametrize('name', ['sgd', 'momentum', 'adam', 'adabound', 'amsbound'])
+@pytest.mark.parametrize('scalar', [numpy.float64, numpy.float32, numpy.int64])
+def test_numpy_scalar_hyperparameters_match_numpy_bitwise(name, scalar, kernel_calls,
+                                                          monkeypatch):
+    # A hyperparameter set as a numpy scalar (a schedule computed with numpy, a value loaded
+    # from an .npz) is no Python float: on float32 parameters numpy computes with float64
+    # then (NEP 50), so the kernel must decline where it would round differently.
+    def setup(opt):
+        for attr in ('lr', 'momentum', 'alpha', 'beta1', 'final_lr', 'eta'):
+            if hasattr(opt.hyperparam, attr):
+                value = getattr(opt.hyperparam, attr)
+                if scalar is numpy.int64:
+                    if attr == 'eta':
+                        setattr(opt.hyperparam, attr, scalar(1))
+                    continue
+                setattr(opt.hyperparam, attr, scalar(value))
+    kernel = _KERNEL.get(name, 'adam')
+    for dtype in FLOATS:
+        with numpy.errstate(invalid='ignore', divide='ignore', over='ignore'):
+            native, ref = [], []
+            for available, out in ((True, native), (False, ref)):
+                monkeypatch.setattr(_native, 'available', available)
+                del kernel_calls[:]
+                out.extend(_run_optimizer(OPTIMIZERS[name], dtype, setup=setup))
+                if available and scalar is numpy.float32:
+                    assert kernel in kernel_calls   # no widening: the kernel still applies
+                if available and scalar is numpy.float64 and dtype == numpy.float32:
+                    assert kernel not in kernel_calls
+        for (key, a), (_, b) in zip(native, ref):
+            _bitwise_equal(a, b)
