@@ -1,0 +1,31 @@
+"""Communicators (flat, naive, and the one of a single process) on awkward inputs: 0-d, empty
+and non-contiguous arrays, many dtypes, large objects, uneven alltoall, tagged send/recv,
+split, bcast_data of mixed dtypes; wrong input gives a clear error on every rank."""
+import importlib.util
+import os
+
+import pytest
+
+import dchain.distributed as mn
+
+pytestmark = pytest.mark.flaky(reruns=2, reruns_delay=2)
+
+WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'workers', 'api_edges.py')
+
+
+@pytest.mark.parametrize('n', [1, 3])
+@pytest.mark.parametrize('name', ['flat', 'naive'])
+def test_awkward_inputs(run_mpi, name, n):
+    # (A timeout of its own: split must hand it on. A hang would end in a timeout error.)
+    proc = run_mpi(n, 'api_edges.py', name, 45, timeout=150)
+    assert proc.stdout.count('API EDGES OK') == n, proc.stdout[-6000:]
+
+
+def test_awkward_inputs_in_one_process():
+    spec = importlib.util.spec_from_file_location('api_edges_worker', WORKER)
+    worker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worker)
+    comm = mn.SingleProcessCommunicator()
+    for group in worker.GROUPS:
+        group(comm)
+    assert worker.failures == []
