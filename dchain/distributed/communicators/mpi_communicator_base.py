@@ -299,7 +299,7 @@ class MpiCommunicatorBase(CommunicatorBase):
                 backend.copyto(value, received)
 
     def split(self, color, key):
-        return type(self)(self.mpi_comm.Split(color, key))
+        return type(self)(self.mpi_comm.Split(color, key), timeout=self.timeout)
 
     def finalize(self):
         self._watchdog.free()
