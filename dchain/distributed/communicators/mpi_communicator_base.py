@@ -19,7 +19,9 @@ _TAG_DATA = 12
 
 
 def _host(array):
-    return numpy.ascontiguousarray(backend.cpu_device.send(array))
+    host = numpy.asarray(backend.cpu_device.send(array))
+    # (ascontiguousarray alone would make a 0-d array 1-d.)
+    return numpy.ascontiguousarray(host).reshape(host.shape)
 
 
 def _bytes_view(array):

@@ -27,4 +27,6 @@ class NaiveCommunicator(MpiCommunicatorBase):
                 local = grad
             total = self.allreduce(local)
             if grad is not None or zero_fill:
-                param.grad = (total / self.size).astype(param.dtype, copy=False)
+                # (Division makes a 0-d array a scalar.)
+                param.grad = param.xp.asarray(total / self.size).astype(param.dtype,
+                                                                        copy=False)
