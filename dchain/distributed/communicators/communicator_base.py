@@ -1,6 +1,17 @@
 """The communicator interface every backend implements (one process group, ChainerMN names)."""
 import abc
 
+import numpy
+
+
+def check_summable(dtype, what):
+    """Raise TypeError unless arrays of ``dtype`` can be summed over ranks (numbers, not bool
+    or objects)."""
+    dtype = numpy.dtype(dtype)
+    if dtype.kind not in 'iufc':
+        raise TypeError('{} sums over ranks: arrays of dtype {} cannot be summed; cast them to '
+                        'a numeric dtype first'.format(what, dtype))
+
 
 class CommunicatorBase(abc.ABC):
     """A group of ``size`` processes; this one is ``rank``.

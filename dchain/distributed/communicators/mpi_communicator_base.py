@@ -5,6 +5,7 @@ MPI's native types (a Python reduction operator covers float16). cupy arrays are
 through host memory unless the MPI library is CUDA-aware. Every wait goes through the
 :class:`Watchdog`, so a lost peer produces an error naming it instead of a hang.
 """
+import hashlib
 import pickle
 
 import numpy
@@ -13,6 +14,7 @@ from dchain import backend
 from dchain.distributed.communicators import _model
 from dchain.distributed.communicators._watchdog import Watchdog
 from dchain.distributed.communicators.communicator_base import CommunicatorBase
+from dchain.distributed.communicators.communicator_base import check_summable
 
 _TAG_HEADER = 11
 _TAG_DATA = 12
@@ -236,9 +238,36 @@ class MpiCommunicatorBase(CommunicatorBase):
         return numpy.stack(parts)
 
     def allreduce(self, data):
-        """Elementwise sum over ranks (a new array; the input is not modified)."""
+        """Elementwise sum over ranks (a new array; the input is not modified).
+
+        Every rank must pass an array of the same shape and numeric dtype: otherwise every
+        rank raises (ValueError, TypeError), rather than MPI summing unrelated bytes."""
         self._enter('allreduce')
         host = _host(data)
+        self._check_same_array(host, 'allreduce')
+        check_summable(host.dtype, 'allreduce')
+        return self._allreduce_host(host, data)
+
+    def _check_same_array(self, host, what):
+        """Raise ValueError on every rank unless all pass the same shape and dtype (one small
+        collective; a second, to name the ranks, only when they differ)."""
+        signature = (host.shape, host.dtype.str)
+        key = int.from_bytes(hashlib.blake2b(repr(signature).encode(), digest_size=7).digest(),
+                             'little')
+        extremes = numpy.empty(2, numpy.int64)
+        self._wait([self.mpi_comm.Iallreduce(numpy.array([key, -key], numpy.int64), extremes,
+                                             op=self._MPI.MAX)], what)
+        if extremes[0] == key and -extremes[1] == key:
+            return
+        signatures = self.allgather_obj(signature)
+        raise ValueError(
+            '{} needs an array of the same shape and dtype on every rank; got {}'.format(
+                what, ', '.join('shape {} dtype {} on rank {}'.format(
+                    shape, numpy.dtype(dtype), rank)
+                    for rank, (shape, dtype) in enumerate(signatures))))
+
+    def _allreduce_host(self, host, data):
+        """The sum of contiguous host arrays already known to agree, on ``data``'s device."""
         out = numpy.empty_like(host)
         MPI = self._MPI
         self._wait([self.mpi_comm.Iallreduce(_buffer(MPI, host), _buffer(MPI, out),

@@ -6,6 +6,7 @@ collective is the identity, and no MPI library is needed.
 import copy
 
 from dchain.distributed.communicators.communicator_base import CommunicatorBase
+from dchain.distributed.communicators.communicator_base import check_summable
 
 
 class SingleProcessCommunicator(CommunicatorBase):
@@ -42,6 +43,7 @@ class SingleProcessCommunicator(CommunicatorBase):
         return (x,)
 
     def allreduce(self, data):
+        check_summable(data.dtype, 'allreduce')   # as on several ranks
         return data.copy()
 
     def alltoall(self, xs):
