@@ -57,7 +57,9 @@ def test_lost_rank_ends_the_job(run_mpi, action, point):
         assert err.count('ended abruptly') == 1, err[-3000:]
 
 
-@pytest.mark.parametrize('point', ['hook', 'marked', 'claim', 'barrier'])
+# (A rank late in backward, the others waiting for its gradients: test_communicators'
+# test_hung_rank_is_named_by_the_timeout.)
+@pytest.mark.parametrize('point', ['marked', 'claim', 'barrier'])
 def test_late_rank_is_named_by_the_timeout(run_mpi, point):
     err = _run_fault(run_mpi, 'stall', point)
     named = re.findall(r'rank(?:\(s\))? ([\d, ]+) did not arrive', err)
