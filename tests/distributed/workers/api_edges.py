@@ -316,6 +316,23 @@ def check_errors(comm):
            lambda: comm.allreduce(numpy.ones(3, bool)))
     raises('allreduce of objects', TypeError, 'object',
            lambda: comm.allreduce(numpy.array([None, 1], object)))
+    for root in (n, -1):
+        raises('gather to rank {}'.format(root), ValueError, 'does not exist',
+               lambda: comm.gather(numpy.ones(2), root=root))
+        raises('gather_obj to rank {}'.format(root), ValueError, 'does not exist',
+               lambda: comm.gather_obj(r, root=root))
+        raises('bcast from rank {}'.format(root), ValueError, 'does not exist',
+               lambda: comm.bcast(numpy.ones(2), root=root))
+        raises('bcast_obj from rank {}'.format(root), ValueError, 'does not exist',
+               lambda: comm.bcast_obj(r, root=root))
+        raises('scatter from rank {}'.format(root), ValueError, 'does not exist',
+               lambda: comm.scatter([numpy.ones(1)] * n, root=root))
+    if n > 1:
+        # Every rank has every piece: all of them can tell, not only the root.
+        raises('gather of shapes differing between ranks', ValueError, 'shape',
+               lambda: comm.gather(numpy.ones(2 + r), root=0))
+        raises('gather of dtypes differing between ranks', ValueError, 'dtype',
+               lambda: comm.gather(numpy.ones(2, numpy.float32 if r else numpy.float64)))
     raises('alltoall with a piece too few', ValueError, 'one array per rank',
            lambda: comm.alltoall([numpy.zeros(1)] * (n - 1)))
     if n > 1:
