@@ -121,8 +121,16 @@ class MpiCommunicatorBase(CommunicatorBase):
     def _enter(self, what):
         self._watchdog.enter(what)
 
+    def _check_rank(self, rank, what):
+        """Raise ValueError (on every rank, which pass the same ``rank``) unless it exists; MPI
+        would reject some, and gather/scatter would answer None or index from the end."""
+        if not isinstance(rank, (int, numpy.integer)) or not 0 <= rank < self.size:
+            raise ValueError('{}: rank {!r} does not exist in a job of {} rank(s)'.format(
+                what, rank, self.size))
+
     # ---------------------------------------------------------------- objects
     def bcast_obj(self, obj, max_buf_len=None, root=0):
+        self._check_rank(root, 'bcast_obj')
         self._enter('bcast_obj')
         data = numpy.frombuffer(pickle.dumps(obj), numpy.uint8) if self.rank == root else None
         data = self._bcast_bytes(data, root, 'bcast_obj')
@@ -153,6 +161,7 @@ class MpiCommunicatorBase(CommunicatorBase):
         return [pickle.loads(p.tobytes()) for p in parts]
 
     def gather_obj(self, obj, root=0):
+        self._check_rank(root, 'gather_obj')
         objs = self.allgather_obj(obj)
         return objs if self.rank == root else None
 
@@ -212,6 +221,7 @@ class MpiCommunicatorBase(CommunicatorBase):
         return tuple(arrays) if is_seq else arrays[0]
 
     def bcast(self, data, root=0):
+        self._check_rank(root, 'bcast')
         self._enter('bcast')
         if self.rank == root:
             host = _host(data)
@@ -232,7 +242,14 @@ class MpiCommunicatorBase(CommunicatorBase):
         return tuple(p.view(numpy.dtype(d)).reshape(s) for p, (s, d) in zip(parts, metas))
 
     def gather(self, data, root=0):
+        self._check_rank(root, 'gather')
         parts = self.allgather(data)
+        # Every rank has every piece: all of them raise, not only the root.
+        if any(p.shape != parts[0].shape or p.dtype != parts[0].dtype for p in parts):
+            raise ValueError(
+                'gather needs an array of the same shape and dtype on every rank; got '
+                '{}'.format(', '.join('shape {} dtype {} on rank {}'.format(p.shape, p.dtype, k)
+                                      for k, p in enumerate(parts))))
         if self.rank != root:
             return None
         return numpy.stack(parts)
@@ -307,6 +324,7 @@ class MpiCommunicatorBase(CommunicatorBase):
         return tuple(out)
 
     def scatter(self, xs, root=0):
+        self._check_rank(root, 'scatter')
         if self.rank == root:
             if len(xs) != self.size:
                 raise ValueError('scatter needs one array per rank ({}), got {}'.format(
