@@ -336,6 +336,12 @@ def check_errors(comm):
     raises('alltoall with a piece too few', ValueError, 'one array per rank',
            lambda: comm.alltoall([numpy.zeros(1)] * (n - 1)))
     if n > 1:
+        # Without zero_fill the mean of a gradient that only some ranks have is undefined.
+        model = model_of(r)
+        for p in model.params():
+            p.grad = numpy.ones(p.shape, p.dtype) if p.name != 's' or r == 0 else None
+        raises('multi_node_mean_grad of a gradient missing on some ranks', ValueError,
+               "'/s'", lambda: comm.multi_node_mean_grad(model))
         model = model_of(r)
         if r == n - 1:
             with model.init_scope():
