@@ -211,6 +211,8 @@ class FlatCommunicator(MpiCommunicatorBase):
         if self.size == 1:  # the mean over one process is the gradient itself
             return SingleProcessCommunicator.multi_node_mean_grad(self, model, zero_fill)
         buckets = self.buckets_for(model)
+        if not zero_fill:
+            self._check_grads_present(model)
         buckets.reset()
         self.finish(buckets, zero_fill)
 

@@ -336,6 +336,24 @@ class MpiCommunicatorBase(CommunicatorBase):
         return received[root]
 
     # ---------------------------------------------------------------- models
+    def _check_grads_present(self, model):
+        """Raise ValueError on every rank if a parameter of ``model`` (checked to be the same
+        on every rank) has a gradient on some ranks only: without ``zero_fill`` its mean is
+        undefined, and those ranks would update it while the others would not."""
+        named = sorted(model.namedparams(include_uninit=False))
+        present = numpy.array([p.grad is not None for _, p in named], numpy.int32)
+        self._enter('multi_node_mean_grad (which gradients exist)')
+        counts = self._allreduce_host(present, present)
+        partial = [name for (name, _), count in zip(named, counts) if 0 < count < self.size]
+        if not partial:
+            return
+        absent = self.allgather_obj([name for name, p in named if p.grad is None])
+        raise ValueError(
+            'multi_node_mean_grad: parameter {!r} has a gradient on some ranks only (none on '
+            'rank(s) {}); pass zero_fill=True to count a missing gradient as zeros'.format(
+                partial[0], ', '.join(str(k) for k, names in enumerate(absent)
+                                      if partial[0] in names)))
+
     def bcast_data(self, model):
         _model.check_same_params(self, model)
         for _, param in sorted(model.namedparams(include_uninit=False)):

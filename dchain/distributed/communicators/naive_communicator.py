@@ -20,6 +20,8 @@ class NaiveCommunicator(MpiCommunicatorBase):
         if signature != self._checked:
             _model.check_same_params(self, model)
             self._checked = signature
+        if not zero_fill:
+            self._check_grads_present(model)
         for _, param in sorted(model.namedparams(include_uninit=False)):
             grad = param.grad
             if grad is None:
