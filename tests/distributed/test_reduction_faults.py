@@ -1,6 +1,5 @@
 """A rank lost or late at each point of flat's node-shared-memory gradient reduction: the job
 ends quickly, every rank non-zero, and the message names that rank (and only it)."""
-import os
 import re
 import time
 
