@@ -24,3 +24,24 @@ def kernels(request, monkeypatch):
     else:
         monkeypatch.setattr(_native, 'MIN_BATCH', 1)  # the tests' small batches too
     return request.param
+
+
+@pytest.fixture
+def native_calls(monkeypatch):
+    """The names of the compiled entry points a test calls, in order (the extension must be
+    built: a test that compares it with the numpy code means nothing otherwise)."""
+    from dchain import _native
+    real = _native._lib
+    assert real is not None, 'the _dchain_native extension is not built'
+    calls = []
+
+    class Spy:
+        def __getattr__(self, name):
+            kernel = getattr(real, name)
+
+            def spy(*args):
+                calls.append(name)
+                return kernel(*args)
+            return spy
+    monkeypatch.setattr(_native, '_lib', Spy())
+    return calls

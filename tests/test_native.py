@@ -636,22 +636,11 @@ def test_max_pooling_2d_compiled_and_numpy_paths_agree(k, s, p, cover_all, dtype
 
 @needs_native
 @pytest.mark.parametrize('batch', [1, 7, 8, 16])
-def test_windowed_kernels_only_for_batches_worth_it(batch, monkeypatch):
+def test_windowed_kernels_only_for_batches_worth_it(batch, native_calls):
     # On short batch runs numpy's strided copies win: the callers keep to numpy there.
     import dchain.functions as F
     from dchain.utils import conv_nd
-    calls = []
-    real = _native._lib
-
-    class Spy:
-        def __getattr__(self, name):
-            kernel = getattr(real, name)
-
-            def spy(*args):
-                calls.append(name)
-                return kernel(*args)
-            return spy
-    monkeypatch.setattr(_native, '_lib', Spy())
+    calls = native_calls
     x = numpy.random.default_rng(0).standard_normal((batch, 2, 6, 6)).astype(numpy.float32)
     conv_nd.im2col_batch_last(conv_nd.to_batch_last(x), (3, 3), (1, 1), (1, 1), (1, 1), (6, 6))
     F.max_pooling_2d(x, 2)

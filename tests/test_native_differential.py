@@ -22,25 +22,11 @@ GUARD = 19  # elements of guard before and after an output (odd: not a vector mu
 
 
 @pytest.fixture
-def kernel_calls(monkeypatch):
-    """Records the compiled entry points called; makes the kernels available on any batch
-    (they must be built for these tests to mean anything)."""
-    real = _native._lib
-    assert real is not None, 'the _dchain_native extension is not built'
+def kernel_calls(monkeypatch, native_calls):
+    """The compiled entry points called, with the kernels available on any batch."""
     monkeypatch.setattr(_native, 'available', True)
     monkeypatch.setattr(_native, 'MIN_BATCH', 1)  # the kernels on short batches too
-    calls = []
-
-    class Spy:
-        def __getattr__(self, name):
-            kernel = getattr(real, name)
-
-            def spy(*args):
-                calls.append(name)
-                return kernel(*args)
-            return spy
-    monkeypatch.setattr(_native, '_lib', Spy())
-    return calls
+    return native_calls
 
 
 def _both(monkeypatch, calls, fn, kernel):

@@ -24,24 +24,10 @@ deconvolution_nd = importlib.import_module('dchain.functions.connection.deconvol
 
 
 @pytest.fixture
-def kernel_calls(monkeypatch):
-    """The compiled entry points called (the kernels must be built: nothing to compare
-    otherwise)."""
-    real = _native._lib
-    assert real is not None, 'the _dchain_native extension is not built'
+def kernel_calls(monkeypatch, native_calls):
+    """The compiled entry points called, with the kernels available."""
     monkeypatch.setattr(_native, 'available', True)
-    calls = []
-
-    class Spy:
-        def __getattr__(self, name):
-            kernel = getattr(real, name)
-
-            def spy(*args):
-                calls.append(name)
-                return kernel(*args)
-            return spy
-    monkeypatch.setattr(_native, '_lib', Spy())
-    return calls
+    return native_calls
 
 
 def _both(monkeypatch, calls, fn):
