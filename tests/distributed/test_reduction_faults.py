@@ -1,5 +1,6 @@
 """A rank lost or late at each point of flat's node-shared-memory gradient reduction: the job
 ends quickly, every rank non-zero, and the message names that rank (and only it)."""
+import os
 import re
 import time
 
@@ -20,8 +21,10 @@ def _gone(pid):
         return True
 
 
-def _run_fault(run_mpi, action, point):
-    env = {'DCHAIN_COLLECTIVE_TIMEOUT': str(TIMEOUT)}
+def _run_fault(run_mpi, tmp_path, action, point):
+    # Each rank writes its PID to a file: output a rank printed can be lost when the job is
+    # aborted.
+    env = {'DCHAIN_COLLECTIVE_TIMEOUT': str(TIMEOUT), 'FAULT_PID_DIR': str(tmp_path)}
     proc = run_mpi(3, 'reduction_faults.py', action, point, expect_success=False,
                    timeout=90, env=env)
     ended = time.time()
@@ -33,8 +36,7 @@ def _run_fault(run_mpi, action, point):
     elapsed = ended - float(fault[0][2])
     limit = MARGIN + (TIMEOUT + min(10.0, max(1.0, TIMEOUT / 10)) if action == 'stall' else 0)
     assert elapsed < limit, (elapsed, err[-3000:])
-    pids = [int(p) for p in re.findall(r'^PID \d+ (\d+)$', out, re.M)]
-    assert len(pids) == 3
+    pids = [int(open(os.path.join(tmp_path, 'rank{}.pid'.format(r))).read()) for r in range(3)]
     deadline = time.monotonic() + 5
     while not all(_gone(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -44,8 +46,8 @@ def _run_fault(run_mpi, action, point):
 
 @pytest.mark.parametrize('action, point', [
     ('raise', 'backward'), ('raise', 'claim'), ('kill', 'marked'), ('kill', 'barrier')])
-def test_lost_rank_ends_the_job(run_mpi, action, point):
-    err = _run_fault(run_mpi, action, point)
+def test_lost_rank_ends_the_job(run_mpi, tmp_path, action, point):
+    err = _run_fault(run_mpi, tmp_path, action, point)
     if action == 'raise':
         assert '[rank 2/3] RuntimeError: injected failure at {}'.format(point) in err, err
         assert 'uncaught RuntimeError' in err
@@ -59,8 +61,8 @@ def test_lost_rank_ends_the_job(run_mpi, action, point):
 # (A rank late in backward, the others waiting for its gradients: test_communicators'
 # test_hung_rank_is_named_by_the_timeout.)
 @pytest.mark.parametrize('point', ['marked', 'claim', 'barrier'])
-def test_late_rank_is_named_by_the_timeout(run_mpi, point):
-    err = _run_fault(run_mpi, 'stall', point)
+def test_late_rank_is_named_by_the_timeout(run_mpi, tmp_path, point):
+    err = _run_fault(run_mpi, tmp_path, 'stall', point)
     named = re.findall(r'rank(?:\(s\))? ([\d, ]+) did not arrive', err)
     assert named, err[-3000:]
     # Whichever of ranks 0 and 1 timed out first: only rank 2 is late.

@@ -67,7 +67,9 @@ def main():
     action, point = sys.argv[1:3]
     comm = mn.create_communicator('flat')
     faulty = comm.rank == comm.size - 1
-    print('PID', comm.rank, os.getpid(), flush=True)
+    with open(os.path.join(os.environ['FAULT_PID_DIR'], 'rank{}.pid'.format(comm.rank)),
+              'w') as f:
+        f.write(str(os.getpid()))
     # The first layer spans several claim chunks, so every rank has chunks of its own to claim.
     model = dchain.Sequential(L.Linear(700, 400), F.tanh, L.Linear(400, 64), F.tanh,
                               L.Linear(64, 2))
