@@ -208,6 +208,11 @@ class _MultiNodeOptimizer:
         current.reset()
         self.__dict__['_buckets'] = current if self._overlap else None
         self.__dict__['_stale'] = False
+        if not self.zero_fill:
+            # A gradient some ranks lack has no mean: raise on every rank before any updates
+            # (as multi_node_mean_grad does). Every reduction has completed by now, so this
+            # collective cannot interleave with those that backward started.
+            comm._check_grads_present(target)
         return current, updated
 
     def _reduce_double_buffered(self, target):
@@ -262,7 +267,9 @@ def create_multi_node_optimizer(actual_optimizer, communicator, double_buffering
         double_buffering (bool): apply the previous step's averaged gradients while this step's
             are being reduced (one step of staleness, full overlap).
         zero_fill (bool): parameters without a gradient take part as zeros and get a zero
-            gradient, so every rank reduces the same buffers.
+            gradient, so every rank reduces the same buffers. Without it, a parameter that
+            has a gradient on some ranks only raises ValueError on every rank (its mean is
+            undefined), at the cost of one small collective per update.
         overlap (bool): start each bucket's allreduce during backward as soon as its gradients
             are final (bucketed communicators only).
         shard_update (bool): when the communicator reduces gradients in node-shared memory
