@@ -62,21 +62,19 @@ def _check_inputs(x, gamma, beta, running_mean, running_var, rmax, dmax):
     """Raise InvalidType (shapes, dtypes) or ValueError (bounds) naming what is wrong: the
     renormalization would otherwise fail in a broadcast far from the cause, or broadcast
     silently."""
-    def shape_of(a):
-        return tuple(a.shape)
     if x.dtype.kind != 'f':
         raise type_check.InvalidType('x.dtype.kind == f', 'x.dtype = {}'.format(x.dtype))
-    gshape = shape_of(gamma)
-    if x.ndim < len(gshape) + 1 or shape_of(x)[1:1 + len(gshape)] != gshape:
+    gshape = tuple(gamma.shape)
+    if x.ndim < len(gshape) + 1 or tuple(x.shape[1:1 + len(gshape)]) != gshape:
         raise type_check.InvalidType(
             'x.shape[1:1 + gamma.ndim] == gamma.shape',
-            'x.shape = {}, gamma.shape = {}'.format(shape_of(x), gshape))
+            'x.shape = {}, gamma.shape = {}'.format(tuple(x.shape), gshape))
     for name, a in (('beta', beta), ('running_mean', running_mean),
                     ('running_var', running_var)):
-        if a is not None and shape_of(a) != gshape:
+        if a is not None and tuple(a.shape) != gshape:
             raise type_check.InvalidType(
                 '{}.shape == gamma.shape'.format(name),
-                '{}.shape = {}, gamma.shape = {}'.format(name, shape_of(a), gshape))
+                '{}.shape = {}, gamma.shape = {}'.format(name, tuple(a.shape), gshape))
     for name, a in (('gamma', gamma), ('beta', beta)):
         if a.dtype != x.dtype:
             raise type_check.InvalidType('{}.dtype == x.dtype'.format(name),
