@@ -4,7 +4,8 @@ Communicators average gradients over processes (MPI on CPU, NCCL on GPU); the mu
 optimizer overlaps that with backward; datasets are sharded with ``scatter_dataset``.
 """
 from dchain.distributed.communicators import (create_communicator, CommunicatorBase,  # noqa
-                                              CollectiveTimeoutError, ModelMismatchError,
+                                              CollectiveMismatchError, CollectiveTimeoutError,
+                                              ModelMismatchError,
                                               SingleProcessCommunicator)
 from dchain.distributed.datasets import scatter_dataset, scatter_index  # noqa: F401
 from dchain.distributed.multi_node_optimizer import create_multi_node_optimizer  # noqa: F401

@@ -86,6 +86,30 @@ def test_hung_rank_is_named_by_the_timeout(run_mpi):
     assert 'rank(s) 2 did not arrive' in proc.stderr, proc.stderr[-3000:]
 
 
+@pytest.mark.parametrize('n', [2, 3])
+def test_ranks_out_of_step_are_reported_before_the_timeout(run_mpi, n):
+    # The last rank calls a collective the others do not: they wait in the gradient
+    # reduction, it waits in bcast_obj. The check (after a quarter of the 24 s timeout, and
+    # again as long as nothing moves) names both, well before the timeout would.
+    start = time.monotonic()
+    proc = run_mpi(n, 'faults.py', 'out-of-step', expect_success=False, timeout=120,
+                   env={'DCHAIN_COLLECTIVE_TIMEOUT': '24'})
+    assert proc.returncode != 0
+    assert time.monotonic() - start < 22, proc.stderr[-3000:]
+    assert 'CollectiveMismatchError' in proc.stderr, proc.stderr[-3000:]
+    assert 'the ranks are out of step' in proc.stderr
+    assert '(bcast_obj)' in proc.stderr and '(multi_node_mean_grad)' in proc.stderr
+    assert 'did not complete within' not in proc.stderr, proc.stderr[-3000:]
+
+
+def test_a_slow_rank_is_not_mistaken_for_ranks_out_of_step(run_mpi):
+    # The others wait 7 s in the reduction for the last rank, which is busy meanwhile: it
+    # answers that it is running, so the checks (every 3 s here) must not conclude.
+    proc = run_mpi(2, 'faults.py', 'slow', timeout=120, env={'DCHAIN_COLLECTIVE_TIMEOUT': '12'})
+    assert proc.returncode == 0
+    assert 'CollectiveMismatchError' not in proc.stderr
+
+
 def test_mismatched_model_is_reported_by_parameter_name(run_mpi):
     proc = run_mpi(2, 'faults.py', 'mismatch', expect_success=False, timeout=120)
     assert proc.returncode != 0

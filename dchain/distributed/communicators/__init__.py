@@ -6,7 +6,8 @@ from dchain.distributed.communicators.communicator_base import CommunicatorBase 
 from dchain.distributed.communicators.single_process_communicator import \
     SingleProcessCommunicator  # noqa: F401
 from dchain.distributed.communicators._model import ModelMismatchError  # noqa: F401
-from dchain.distributed.communicators._watchdog import CollectiveTimeoutError  # noqa: F401
+from dchain.distributed.communicators._watchdog import (  # noqa: F401
+    CollectiveMismatchError, CollectiveTimeoutError)
 
 # Environment variables by which MPI launchers (MPICH/Hydra, Open MPI, PMIx, MVAPICH, Slurm's
 # srun) tell a process it is one rank of several.

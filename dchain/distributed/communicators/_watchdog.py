@@ -13,6 +13,14 @@ Two ways to wait, both bounded by ``DCHAIN_COLLECTIVE_TIMEOUT`` seconds (default
 
 Status questions from other ranks are answered on a private duplicate of the communicator, by
 the watchdog thread or, without one, by whichever rank is polling.
+
+Ranks out of step (one skipped a collective, or called them in another order, as when only
+rank 0 runs an evaluator that communicates) would otherwise wait out the whole timeout, or let
+MPI match unrelated collectives. So a rank that has waited in a collective for
+``min(10 s, timeout / 4)`` asks the others where they are, and asks again as long as it
+waits: when every other rank is also waiting inside a collective, not all in this one, and
+nobody has moved between two such answers, no rank can ever proceed, and the wait raises
+:class:`CollectiveMismatchError` naming what each rank is in.
 """
 import atexit
 import os
@@ -34,6 +42,24 @@ class CollectiveTimeoutError(RuntimeError):
     def __init__(self, message, missing_ranks):
         super().__init__(message)
         self.missing_ranks = missing_ranks
+
+
+class CollectiveMismatchError(CollectiveTimeoutError):
+    """Every rank waits in a collective, but not all in the same one: they are out of step.
+
+    Attributes:
+        missing_ranks (list of int): the ranks in another operation than this one.
+        operations (dict): rank -> ``(operation number, name)`` of every rank, this one too.
+    """
+
+    def __init__(self, message, missing_ranks, operations):
+        super().__init__(message, missing_ranks)
+        self.operations = operations
+
+
+# What a rank answers about itself: busy outside dchain's communication, waiting inside a
+# collective that every rank enters, or waiting elsewhere (point to point, a node barrier).
+_RUNNING, _IN_COLLECTIVE, _WAITING = 'running', 'collective', 'waiting'
 
 
 def default_timeout():
@@ -59,7 +85,12 @@ class Watchdog:
         self.timeout = default_timeout() if timeout is None else float(timeout)
         self.sequence = 0      # collectives entered on this rank
         self.where = 'start'   # what this rank is doing, for other ranks' diagnostics
-        self._replies = []
+        self._in_collective = False     # where names a collective every rank enters
+        self._waiting = False
+        self._suspected = None  # the peers' answers when they last looked out of step
+        self._replies = []     # pending isend requests (their buffers live in them)
+        self._replies_lock = threading.Lock()   # the watchdog thread and the waiter send
+        self._questions = 0    # status questions this rank has asked
         self._busy = None      # (deadline, what, peers) of the blocking call in progress
         self._stop = threading.Event()
         self._thread = None
@@ -77,25 +108,38 @@ class Watchdog:
 
     def blocking(self, call, what, peers=None):
         """Run the blocking MPI ``call()``; abort the job with a diagnosis past the deadline."""
-        self._busy = (time.monotonic() + self.timeout, what, peers)
+        now = time.monotonic()
+        self._busy = (now + self.timeout, what, peers, [now + self._check_after()])
+        self._waiting = True
         try:
             return call()
         finally:
             self._busy = None
+            self._waiting = False
+
+    def _check_after(self):
+        """Seconds of waiting in a collective before asking whether the ranks are in step."""
+        return min(10.0, self.timeout / 4)
 
     def _watch(self):
         while not self._stop.wait(0.05):
             self.serve()
             busy = self._busy
-            if busy is not None and time.monotonic() > busy[0]:
-                _, what, peers = busy
+            if busy is None:
+                continue
+            deadline, what, peers, check_at = busy
+            now = time.monotonic()
+            if now > deadline or (self._in_collective and now > check_at[0]):
                 try:
-                    self._timeout(None, what, peers)
+                    if now > deadline:
+                        self._timeout(None, what, peers)
+                    check_at[0] = now + self._check_after()
+                    self._check_in_step(lambda: self._busy is not busy)
                 except CollectiveTimeoutError as e:
                     me = self.comm.Get_rank()
-                    sys.stderr.write('[rank {}/{}] dchain.distributed.CollectiveTimeoutError: '
-                                     '{}\n[rank {}/{}] aborting the MPI job\n'.format(
-                                         me, self.comm.Get_size(), e, me,
+                    sys.stderr.write('[rank {}/{}] dchain.distributed.{}: {}\n[rank {}/{}] '
+                                     'aborting the MPI job\n'.format(
+                                         me, self.comm.Get_size(), type(e).__name__, e, me,
                                          self.comm.Get_size()))
                     sys.stderr.flush()
                     time.sleep(0.5)  # let the launcher forward this before the kill
@@ -111,7 +155,14 @@ class Watchdog:
         """Mark the start of collective ``what``; returns its sequence number."""
         self.sequence += 1
         self.where = what
+        self._in_collective = True
         return self.sequence
+
+    def doing(self, what):
+        """Mark the start of ``what``, an operation other than a collective of every rank
+        (point to point, a barrier of the node's ranks)."""
+        self.where = what
+        self._in_collective = False
 
     def wait(self, requests, what, peers=None):
         """Wait for ``requests``; raise CollectiveTimeoutError after the deadline.
@@ -130,18 +181,28 @@ class Watchdog:
         after the deadline. Arguments as for :meth:`wait`."""
         if test():
             return
-        deadline = time.monotonic() + self.timeout
+        start = time.monotonic()
+        deadline = start + self.timeout
+        check_at = start + self._check_after()
         spins = 0
         serve = self._thread is None  # otherwise the watchdog thread answers questions
-        while not test():
-            if serve:
-                self.serve()
-            spins += 1
-            if spins > 2000:
-                # Long wait: stop burning the core that the slow peer may need.
-                time.sleep(0.0002)
-                if time.monotonic() > deadline:
-                    self._timeout(test, what, peers)
+        self._waiting = True
+        try:
+            while not test():
+                if serve:
+                    self.serve()
+                spins += 1
+                if spins > 2000:
+                    # Long wait: stop burning the core that the slow peer may need.
+                    time.sleep(0.0002)
+                    now = time.monotonic()
+                    if now > deadline:
+                        self._timeout(test, what, peers)
+                    if self._in_collective and now > check_at:
+                        self._check_in_step(test)
+                        check_at = time.monotonic() + self._check_after()
+        finally:
+            self._waiting = False
 
     def serve(self):
         """Answer pending status questions from other ranks."""
@@ -149,31 +210,81 @@ class Watchdog:
         status = MPI.Status()
         while self.side.Iprobe(source=MPI.ANY_SOURCE, tag=_STATUS_REQUEST, status=status):
             source = status.Get_source()
-            self.side.recv(source=source, tag=_STATUS_REQUEST)
-            self._replies.append(self.side.isend((self.sequence, self.where), dest=source,
-                                                 tag=_STATUS_REPLY))
-        if self._replies:
-            self._replies = [r for r in self._replies if not r.Test()]
+            question = self.side.recv(source=source, tag=_STATUS_REQUEST)
+            state = _RUNNING if not self._waiting else \
+                _IN_COLLECTIVE if self._in_collective else _WAITING
+            self._send((question, self.sequence, self.where, state), source, _STATUS_REPLY)
+        with self._replies_lock:
+            if self._replies:
+                self._replies = [r for r in self._replies if not r.Test()]
 
-    def _timeout(self, test, what, peers):
+    def _send(self, obj, dest, tag):
+        request = self.side.isend(obj, dest=dest, tag=tag)
+        with self._replies_lock:
+            self._replies.append(request)
+
+    def _ask(self, peers, test, grace):
+        """Every answering peer's ``(operation number, name, state)`` within ``grace``
+        seconds, or None if ``test()`` came true meanwhile."""
         MPI = self._MPI
-        me = self.comm.Get_rank()
-        if peers is None:
-            peers = [r for r in range(self.comm.Get_size()) if r != me]
+        self._questions += 1
+        question = (self.comm.Get_rank(), self._questions)
         for peer in peers:
-            self._replies.append(self.side.isend(None, dest=peer, tag=_STATUS_REQUEST))
+            self._send(question, peer, _STATUS_REQUEST)
         answers = {}
-        grace = time.monotonic() + min(10.0, max(1.0, self.timeout / 10))
+        end = time.monotonic() + grace
         status = MPI.Status()
-        while time.monotonic() < grace and len(answers) < len(peers):
+        while time.monotonic() < end and len(answers) < len(peers):
             if test is not None and test():
-                return  # completed while we were asking
+                return None
             if threading.current_thread() is self._thread or self._thread is None:
                 self.serve()
             while self.side.Iprobe(source=MPI.ANY_SOURCE, tag=_STATUS_REPLY, status=status):
                 source = status.Get_source()
-                answers[source] = self.side.recv(source=source, tag=_STATUS_REPLY)
+                reply = self.side.recv(source=source, tag=_STATUS_REPLY)
+                if reply[0] == question:    # not a late answer to an earlier question
+                    answers[source] = reply[1:]
             time.sleep(0.001)
+        return answers
+
+    def _check_in_step(self, test):
+        """Raise CollectiveMismatchError if every peer waits in a collective, not all in this
+        one, and nobody has moved since the last look that found them so."""
+        me = self.comm.Get_rank()
+        peers = [r for r in range(self.comm.Get_size()) if r != me]
+        answers = self._ask(peers, test, min(2.0, self.timeout / 10))
+        if answers is None or len(answers) < len(peers):
+            self._suspected = None
+            return
+        mine = (self.sequence, self.where)
+        if not all(state == _IN_COLLECTIVE for _, _, state in answers.values()) or \
+                all((seq, where) == mine for seq, where, _ in answers.values()):
+            self._suspected = None
+            return
+        snapshot = (mine, sorted(answers.items()))
+        if self._suspected != snapshot:
+            self._suspected = snapshot     # look again before concluding
+            return
+        self._suspected = None
+        operations = {r: (seq, where) for r, (seq, where, _) in answers.items()}
+        operations[me] = mine
+        others = sorted(r for r, op in operations.items() if op != mine)
+        raise CollectiveMismatchError(
+            'rank {}: the ranks are out of step: every rank waits in a collective, but not '
+            'all in the same one ({}), so none can proceed. Every rank must call the same '
+            'collectives in the same order (a collective called on some ranks only, for '
+            'instance inside "if comm.rank == 0:", deadlocks).'.format(
+                me, '; '.join('rank {} in operation #{} ({})'.format(r, seq, where)
+                              for r, (seq, where) in sorted(operations.items()))),
+            others, operations)
+
+    def _timeout(self, test, what, peers):
+        me = self.comm.Get_rank()
+        if peers is None:
+            peers = [r for r in range(self.comm.Get_size()) if r != me]
+        answers = self._ask(peers, test, min(10.0, max(1.0, self.timeout / 10)))
+        if answers is None:
+            return  # completed while we were asking
         missing = []
         details = []
         for peer in peers:
@@ -182,7 +293,7 @@ class Watchdog:
                 details.append('rank {} did not answer (dead, hung, or busy outside dchain '
                                'communication)'.format(peer))
             else:
-                sequence, where = answers[peer]
+                sequence, where, _ = answers[peer]
                 if sequence < self.sequence or where != self.where:
                     missing.append(peer)
                     details.append('rank {} is at operation #{} ({})'.format(

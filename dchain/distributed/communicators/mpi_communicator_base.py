@@ -181,14 +181,14 @@ class MpiCommunicatorBase(CommunicatorBase):
             source)).tobytes())
 
     def _send_bytes(self, payload, dest, tag, what):
-        self._watchdog.where = what
+        self._watchdog.doing(what)
         header = numpy.array([payload.size], numpy.int64)
         self._wait([self.mpi_comm.Isend(header, dest=dest, tag=tag * 2 + _TAG_HEADER),
                     self.mpi_comm.Isend(payload, dest=dest, tag=tag * 2 + _TAG_DATA)],
                    what, peers=[dest])
 
     def _recv_bytes(self, source, tag, what):
-        self._watchdog.where = what
+        self._watchdog.doing(what)
         header = numpy.empty(1, numpy.int64)
         self._wait([self.mpi_comm.Irecv(header, source=source, tag=tag * 2 + _TAG_HEADER)],
                    what, peers=[source])

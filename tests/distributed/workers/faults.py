@@ -29,6 +29,10 @@ def main():
                 os.kill(os.getpid(), signal.SIGKILL)
             if mode == 'hang':
                 time.sleep(3600)
+            if mode == 'out-of-step':
+                comm.bcast_obj('a collective the other ranks do not call')
+            if mode == 'slow':
+                time.sleep(7)
         optimizer.update(lambda: F.sum(model(x)))
     return 0
 
