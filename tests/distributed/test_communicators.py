@@ -86,13 +86,15 @@ def test_hung_rank_is_named_by_the_timeout(run_mpi):
     assert 'rank(s) 2 did not arrive' in proc.stderr, proc.stderr[-3000:]
 
 
-@pytest.mark.parametrize('n', [2, 3])
-def test_ranks_out_of_step_are_reported_before_the_timeout(run_mpi, n):
+@pytest.mark.parametrize('n,args', [(2, []), (3, []), (2, ['--no-shared-memory']),
+                                    (2, ['--no-shared-memory', '--no-overlap'])])
+def test_ranks_out_of_step_are_reported_before_the_timeout(run_mpi, n, args):
     # The last rank calls a collective the others do not: they wait in the gradient
-    # reduction, it waits in bcast_obj. The check (after a quarter of the 24 s timeout, and
-    # again as long as nothing moves) names both, well before the timeout would.
+    # reduction (in shared memory, polling MPI requests, or in a blocking MPI allreduce that
+    # the watchdog thread guards), it waits in bcast_obj. The check (after a quarter of the
+    # 24 s timeout, and again as long as nothing moves) names both, well before the timeout.
     start = time.monotonic()
-    proc = run_mpi(n, 'faults.py', 'out-of-step', expect_success=False, timeout=120,
+    proc = run_mpi(n, 'faults.py', 'out-of-step', *args, expect_success=False, timeout=120,
                    env={'DCHAIN_COLLECTIVE_TIMEOUT': '24'})
     assert proc.returncode != 0
     assert time.monotonic() - start < 22, proc.stderr[-3000:]

@@ -91,7 +91,9 @@ class Watchdog:
         self._replies = []     # pending isend requests (their buffers live in them)
         self._replies_lock = threading.Lock()   # the watchdog thread and the waiter send
         self._questions = 0    # status questions this rank has asked
-        self._busy = None      # (deadline, what, peers) of the blocking call in progress
+        # (deadline, what, peers, [time of the next look at the others]) of the blocking call
+        # in progress
+        self._busy = None
         self._stop = threading.Event()
         self._thread = None
         if MPI.Query_thread() == MPI.THREAD_MULTIPLE:
@@ -129,21 +131,21 @@ class Watchdog:
                 continue
             deadline, what, peers, check_at = busy
             now = time.monotonic()
-            if now > deadline or (self._in_collective and now > check_at[0]):
-                try:
-                    if now > deadline:
-                        self._timeout(None, what, peers)
+            try:
+                if now > deadline:
+                    self._timeout(None, what, peers)
+                elif self._in_collective and now > check_at[0]:
                     check_at[0] = now + self._check_after()
                     self._check_in_step(lambda: self._busy is not busy)
-                except CollectiveTimeoutError as e:
-                    me = self.comm.Get_rank()
-                    sys.stderr.write('[rank {}/{}] dchain.distributed.{}: {}\n[rank {}/{}] '
-                                     'aborting the MPI job\n'.format(
-                                         me, self.comm.Get_size(), type(e).__name__, e, me,
-                                         self.comm.Get_size()))
-                    sys.stderr.flush()
-                    time.sleep(0.5)  # let the launcher forward this before the kill
-                    self.comm.Abort(1)
+            except CollectiveTimeoutError as e:
+                me = self.comm.Get_rank()
+                sys.stderr.write('[rank {}/{}] dchain.distributed.{}: {}\n[rank {}/{}] '
+                                 'aborting the MPI job\n'.format(
+                                     me, self.comm.Get_size(), type(e).__name__, e, me,
+                                     self.comm.Get_size()))
+                sys.stderr.flush()
+                time.sleep(0.5)  # let the launcher forward this before the kill
+                self.comm.Abort(1)
 
     def stop(self):
         """Stop the watchdog thread (before MPI is finalized)."""

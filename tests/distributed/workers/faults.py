@@ -15,10 +15,11 @@ from dchain import optimizers
 
 def main():
     mode = sys.argv[1]
-    comm = mn.create_communicator('flat')
+    comm = mn.create_communicator('flat', shared_memory='--no-shared-memory' not in sys.argv)
     width = 5 if (mode == 'mismatch' and comm.rank == comm.size - 1) else 4
     model = dchain.Sequential(L.Linear(3, width), F.tanh, L.Linear(width, 2))
-    optimizer = mn.create_multi_node_optimizer(optimizers.SGD(), comm)
+    optimizer = mn.create_multi_node_optimizer(optimizers.SGD(), comm,
+                                               overlap='--no-overlap' not in sys.argv)
     optimizer.setup(model)
     x = numpy.ones((4, 3), numpy.float32)
     for step in range(1000):
