@@ -112,6 +112,39 @@ def test_a_slow_rank_is_not_mistaken_for_ranks_out_of_step(run_mpi):
     assert 'CollectiveMismatchError' not in proc.stderr
 
 
+@pytest.mark.parametrize('n,mode', [(2, 'receive-cycle'), (3, 'receive-cycle'),
+                                    (2, 'receive-from-collective')])
+def test_transfers_waiting_on_each_other_are_reported_before_the_timeout(run_mpi, n, mode):
+    # Every rank receives from the next one before sending anything, or the last rank
+    # receives from rank 0 while rank 0 waits in the gradient reduction: no wait can
+    # complete, and the check names every rank's wait long before the 24 s timeout.
+    start = time.monotonic()
+    proc = run_mpi(n, 'faults.py', mode, expect_success=False, timeout=120,
+                   env={'DCHAIN_COLLECTIVE_TIMEOUT': '24'})
+    assert proc.returncode != 0
+    assert time.monotonic() - start < 60, proc.stderr[-3000:]
+    assert 'CollectiveMismatchError' in proc.stderr, proc.stderr[-3000:]
+    assert 'the ranks are deadlocked' in proc.stderr, proc.stderr[-3000:]
+    last = n - 1
+    if mode == 'receive-cycle':
+        for rank in range(n):
+            assert 'rank {} in recv from rank {} (tag 5)'.format(
+                rank, (rank + 1) % n) in proc.stderr, proc.stderr[-3000:]
+    else:
+        assert 'rank {} in recv from rank 0 (tag 5)'.format(last) in proc.stderr
+        assert '(multi_node_mean_grad)' in proc.stderr, proc.stderr[-3000:]
+    assert 'did not complete within' not in proc.stderr, proc.stderr[-3000:]
+
+
+def test_a_late_send_is_not_mistaken_for_a_deadlock(run_mpi):
+    # Rank 0 waits 7 s to receive from the last rank, which is busy meanwhile and then sends:
+    # with checks every 3 s, rank 0 must see a running peer and keep waiting.
+    proc = run_mpi(2, 'faults.py', 'late-send', timeout=120,
+                   env={'DCHAIN_COLLECTIVE_TIMEOUT': '12'})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'CollectiveMismatchError' not in proc.stderr
+
+
 def test_mismatched_model_is_reported_by_parameter_name(run_mpi):
     proc = run_mpi(2, 'faults.py', 'mismatch', expect_success=False, timeout=120)
     assert proc.returncode != 0

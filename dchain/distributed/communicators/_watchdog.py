@@ -15,12 +15,15 @@ Status questions from other ranks are answered on a private duplicate of the com
 the watchdog thread or, without one, by whichever rank is polling.
 
 Ranks out of step (one skipped a collective, or called them in another order, as when only
-rank 0 runs an evaluator that communicates) would otherwise wait out the whole timeout, or let
-MPI match unrelated collectives. So a rank that has waited in a collective for
-``min(10 s, timeout / 4)`` asks the others where they are, and asks again as long as it
-waits: when every other rank is also waiting inside a collective, not all in this one, and
-nobody has moved between two such answers, no rank can ever proceed, and the wait raises
-:class:`CollectiveMismatchError` naming what each rank is in.
+rank 0 runs an evaluator that communicates) or point-to-point transfers that wait on each other
+(two ranks receiving from each other first, a receive from a rank that is in a collective)
+would otherwise wait out the whole timeout, or let MPI match unrelated collectives. So a rank
+that has waited in a collective or a transfer for ``min(10 s, timeout / 4)`` asks the others
+where they are, and asks again as long as it waits. When every rank waits, each in a
+collective or a transfer, no transfer's counterpart is waiting in the matching transfer, the
+collectives are not all the same one, and nobody has moved between two such answers, no rank
+can ever proceed: the wait raises :class:`CollectiveMismatchError` naming what each rank is
+in. A rank busy elsewhere (computing, or in a node barrier) stops the check from concluding.
 """
 import atexit
 import os
@@ -45,7 +48,8 @@ class CollectiveTimeoutError(RuntimeError):
 
 
 class CollectiveMismatchError(CollectiveTimeoutError):
-    """Every rank waits in a collective, but not all in the same one: they are out of step.
+    """Every rank waits on another, and no wait can complete: the ranks are out of step (in
+    different collectives) or deadlocked (in transfers that no rank is about to match).
 
     Attributes:
         missing_ranks (list of int): the ranks in another operation than this one.
@@ -60,6 +64,9 @@ class CollectiveMismatchError(CollectiveTimeoutError):
 # What a rank answers about itself: busy outside dchain's communication, waiting inside a
 # collective that every rank enters, or waiting elsewhere (point to point, a node barrier).
 _RUNNING, _IN_COLLECTIVE, _WAITING = 'running', 'collective', 'waiting'
+
+# The transfer that completes each kind of point-to-point wait on the other side.
+_COUNTERPART = {'send': 'recv', 'recv': 'send'}
 
 
 def default_timeout():
@@ -86,6 +93,8 @@ class Watchdog:
         self.sequence = 0      # collectives entered on this rank
         self.where = 'start'   # what this rank is doing, for other ranks' diagnostics
         self._in_collective = False     # where names a collective every rank enters
+        self._transfer = None  # ('send' or 'recv', peer, tag) of a point-to-point wait
+        self.transfers = 0     # point-to-point operations started on this rank
         self._waiting = False
         self._suspected = None  # the peers' answers when they last looked out of step
         self._replies = []     # pending isend requests (their buffers live in them)
@@ -136,7 +145,7 @@ class Watchdog:
                     self._timeout(None, what, peers)
                 elif self._in_collective and now > check_at[0]:
                     check_at[0] = now + self._check_after()
-                    self._check_in_step(lambda: self._busy is not busy)
+                    self._check_stuck(lambda: self._busy is not busy)
             except CollectiveTimeoutError as e:
                 me = self.comm.Get_rank()
                 sys.stderr.write('[rank {}/{}] dchain.distributed.{}: {}\n[rank {}/{}] '
@@ -158,13 +167,19 @@ class Watchdog:
         self.sequence += 1
         self.where = what
         self._in_collective = True
+        self._transfer = None
         return self.sequence
 
-    def doing(self, what):
+    def doing(self, what, transfer=None):
         """Mark the start of ``what``, an operation other than a collective of every rank
-        (point to point, a barrier of the node's ranks)."""
+        (point to point, a barrier of the node's ranks). ``transfer``: ``('send' or 'recv',
+        peer, tag)`` of a point-to-point operation, so that transfers waiting on each other
+        can be told from a slow one."""
         self.where = what
         self._in_collective = False
+        self._transfer = transfer
+        if transfer is not None:
+            self.transfers += 1     # a ping-pong of identical transfers still moves
 
     def wait(self, requests, what, peers=None):
         """Wait for ``requests``; raise CollectiveTimeoutError after the deadline.
@@ -200,8 +215,8 @@ class Watchdog:
                     now = time.monotonic()
                     if now > deadline:
                         self._timeout(test, what, peers)
-                    if self._in_collective and now > check_at:
-                        self._check_in_step(test)
+                    if (self._in_collective or self._transfer) and now > check_at:
+                        self._check_stuck(test)
                         check_at = time.monotonic() + self._check_after()
         finally:
             self._waiting = False
@@ -215,7 +230,8 @@ class Watchdog:
             question = self.side.recv(source=source, tag=_STATUS_REQUEST)
             state = _RUNNING if not self._waiting else \
                 _IN_COLLECTIVE if self._in_collective else _WAITING
-            self._send((question, self.sequence, self.where, state), source, _STATUS_REPLY)
+            self._send((question, self.sequence, self.where, state, self._transfer,
+                        self.transfers), source, _STATUS_REPLY)
         with self._replies_lock:
             if self._replies:
                 self._replies = [r for r in self._replies if not r.Test()]
@@ -226,8 +242,8 @@ class Watchdog:
             self._replies.append(request)
 
     def _ask(self, peers, test, grace):
-        """Every answering peer's ``(operation number, name, state)`` within ``grace``
-        seconds, or None if ``test()`` came true meanwhile."""
+        """Every answering peer's ``(operation number, name, state, transfer, transfers)``
+        within ``grace`` seconds, or None if ``test()`` came true meanwhile."""
         MPI = self._MPI
         self._questions += 1
         question = (self.comm.Get_rank(), self._questions)
@@ -249,35 +265,42 @@ class Watchdog:
             time.sleep(0.001)
         return answers
 
-    def _check_in_step(self, test):
-        """Raise CollectiveMismatchError if every peer waits in a collective, not all in this
-        one, and nobody has moved since the last look that found them so."""
+    def _check_stuck(self, test):
+        """Raise CollectiveMismatchError if no rank can proceed (see :func:`_deadlocked`) and
+        nobody has moved since the last look that found them so."""
         me = self.comm.Get_rank()
         peers = [r for r in range(self.comm.Get_size()) if r != me]
         answers = self._ask(peers, test, min(2.0, self.timeout / 10))
         if answers is None or len(answers) < len(peers):
             self._suspected = None
             return
-        mine = (self.sequence, self.where)
-        if not all(state == _IN_COLLECTIVE for _, _, state in answers.values()) or \
-                all((seq, where) == mine for seq, where, _ in answers.values()):
+        waits = dict(answers)
+        waits[me] = (self.sequence, self.where,
+                     _IN_COLLECTIVE if self._in_collective else _WAITING, self._transfer,
+                     self.transfers)
+        if not _deadlocked(waits):
             self._suspected = None
             return
-        snapshot = (mine, sorted(answers.items()))
+        snapshot = sorted(waits.items())
         if self._suspected != snapshot:
             self._suspected = snapshot     # look again before concluding
             return
         self._suspected = None
-        operations = {r: (seq, where) for r, (seq, where, _) in answers.items()}
-        operations[me] = mine
-        others = sorted(r for r, op in operations.items() if op != mine)
+        operations = {r: wait[:2] for r, wait in waits.items()}
+        others = sorted(r for r, op in operations.items() if op != operations[me])
+        if all(wait[2] == _IN_COLLECTIVE for wait in waits.values()):
+            summary = ('the ranks are out of step: every rank waits in a collective, but not '
+                       'all in the same one')
+        else:
+            summary = ('the ranks are deadlocked: every rank waits, in a collective or a '
+                       'point-to-point transfer, and no other rank is in the transfer or the '
+                       'collective that would complete its wait')
         raise CollectiveMismatchError(
-            'rank {}: the ranks are out of step: every rank waits in a collective, but not '
-            'all in the same one ({}), so none can proceed. Every rank must call the same '
-            'collectives in the same order (a collective called on some ranks only, for '
-            'instance inside "if comm.rank == 0:", deadlocks).'.format(
-                me, '; '.join('rank {} in operation #{} ({})'.format(r, seq, where)
-                              for r, (seq, where) in sorted(operations.items()))),
+            'rank {}: {} ({}), so none can proceed. Every rank must call the same collectives '
+            'in the same order (a collective called on some ranks only, for instance inside '
+            '"if comm.rank == 0:", deadlocks), and each send needs a recv of the same tag on '
+            'its destination.'.format(me, summary, '; '.join(
+                _describe(r, wait) for r, wait in sorted(waits.items()))),
             others, operations)
 
     def _timeout(self, test, what, peers):
@@ -295,7 +318,7 @@ class Watchdog:
                 details.append('rank {} did not answer (dead, hung, or busy outside dchain '
                                'communication)'.format(peer))
             else:
-                sequence, where, _ = answers[peer]
+                sequence, where = answers[peer][:2]
                 if sequence < self.sequence or where != self.where:
                     missing.append(peer)
                     details.append('rank {} is at operation #{} ({})'.format(
@@ -316,3 +339,32 @@ class Watchdog:
             self.side.Free()
         except Exception:
             pass
+
+
+def _deadlocked(waits):
+    """Whether no rank can proceed, given what each waits in: rank -> ``(operation number,
+    name, state, transfer, transfers)``.
+
+    True when every rank waits in a collective or a point-to-point transfer, no transfer's peer
+    waits in the matching transfer (same tag, the other direction), and the ranks are not all
+    in the same collective. A rank that is running, or waiting in anything else (a node
+    barrier), might still complete another's wait.
+    """
+    for rank, (_, _, state, transfer, _) in waits.items():
+        if state == _IN_COLLECTIVE:
+            continue
+        if state != _WAITING or transfer is None:
+            return False
+        kind, peer, tag = transfer
+        if peer in waits and waits[peer][3] == (_COUNTERPART[kind], rank, tag):
+            return False
+    collectives = [(seq, where) for seq, where, state, _, _ in waits.values()
+                   if state == _IN_COLLECTIVE]
+    return not (len(collectives) == len(waits) and len(set(collectives)) == 1)
+
+
+def _describe(rank, wait):
+    seq, where, state, transfer, _ = wait
+    if state == _IN_COLLECTIVE:
+        return 'rank {} in operation #{} ({})'.format(rank, seq, where)
+    return 'rank {} in {} (tag {}) after operation #{}'.format(rank, where, transfer[2], seq)

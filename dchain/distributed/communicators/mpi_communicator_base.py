@@ -173,22 +173,26 @@ class MpiCommunicatorBase(CommunicatorBase):
         return total
 
     def send_obj(self, obj, dest, tag=0):
-        payload = numpy.frombuffer(pickle.dumps(obj), numpy.uint8)
-        self._send_bytes(payload, dest, tag, 'send_obj to rank {}'.format(dest))
+        self._send_pickled(obj, dest, tag, 'send_obj to rank {}'.format(dest))
 
     def recv_obj(self, source, tag=0):
-        return pickle.loads(self._recv_bytes(source, tag, 'recv_obj from rank {}'.format(
-            source)).tobytes())
+        return self._recv_pickled(source, tag, 'recv_obj from rank {}'.format(source))
+
+    def _send_pickled(self, obj, dest, tag, what):
+        self._send_bytes(numpy.frombuffer(pickle.dumps(obj), numpy.uint8), dest, tag, what)
+
+    def _recv_pickled(self, source, tag, what):
+        return pickle.loads(self._recv_bytes(source, tag, what).tobytes())
 
     def _send_bytes(self, payload, dest, tag, what):
-        self._watchdog.doing(what)
+        self._watchdog.doing(what, ('send', dest, tag))
         header = numpy.array([payload.size], numpy.int64)
         self._wait([self.mpi_comm.Isend(header, dest=dest, tag=tag * 2 + _TAG_HEADER),
                     self.mpi_comm.Isend(payload, dest=dest, tag=tag * 2 + _TAG_DATA)],
                    what, peers=[dest])
 
     def _recv_bytes(self, source, tag, what):
-        self._watchdog.doing(what)
+        self._watchdog.doing(what, ('recv', source, tag))
         header = numpy.empty(1, numpy.int64)
         self._wait([self.mpi_comm.Irecv(header, source=source, tag=tag * 2 + _TAG_HEADER)],
                    what, peers=[source])
@@ -207,16 +211,18 @@ class MpiCommunicatorBase(CommunicatorBase):
         arrays = data if isinstance(data, (tuple, list)) else (data,)
         hosts = [_host(a) for a in arrays]
         meta = (isinstance(data, (tuple, list)), [(h.shape, h.dtype.str) for h in hosts])
-        self.send_obj(meta, dest, tag)
+        what = 'send to rank {}'.format(dest)
+        self._send_pickled(meta, dest, tag, what)
         for h in hosts:
-            self._send_bytes(_bytes_view(h), dest, tag, 'send to rank {}'.format(dest))
+            self._send_bytes(_bytes_view(h), dest, tag, what)
 
     def recv(self, source, tag=0):
         """Receive what :meth:`send` sent from ``source`` (an array or a tuple of arrays)."""
-        is_seq, shapes = self.recv_obj(source, tag)
+        what = 'recv from rank {}'.format(source)
+        is_seq, shapes = self._recv_pickled(source, tag, what)
         arrays = []
         for shape, dtype in shapes:
-            raw = self._recv_bytes(source, tag, 'recv from rank {}'.format(source))
+            raw = self._recv_bytes(source, tag, what)
             arrays.append(raw.view(numpy.dtype(dtype)).reshape(shape))
         return tuple(arrays) if is_seq else arrays[0]
 

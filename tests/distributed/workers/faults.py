@@ -34,6 +34,17 @@ def main():
                 comm.bcast_obj('a collective the other ranks do not call')
             if mode == 'slow':
                 time.sleep(7)
+        if step == 3 and mode == 'receive-cycle':
+            comm.recv(source=(comm.rank + 1) % comm.size, tag=5)
+        if step == 3 and mode == 'receive-from-collective' and comm.rank == comm.size - 1:
+            comm.recv(source=0, tag=5)
+        if step == 3 and mode == 'late-send':
+            # The last rank sends to rank 0 after 7 s of work; rank 0 waits for it meanwhile.
+            if comm.rank == 0:
+                comm.recv(source=comm.size - 1, tag=5)
+            elif comm.rank == comm.size - 1:
+                time.sleep(7)
+                comm.send(numpy.zeros(1 << 20, numpy.float32), dest=0, tag=5)
         optimizer.update(lambda: F.sum(model(x)))
     return 0
 
