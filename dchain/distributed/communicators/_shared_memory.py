@@ -338,7 +338,7 @@ def node_barrier(comm, windows, what):
     watchdog = comm._watchdog
     # A peer still short of this barrier (in the same operation, say in its share of a
     # reduction) must answer from elsewhere, or a timeout would accuse the peers that wait here.
-    watchdog.doing(what)
+    watchdog.doing(what, ('barrier', tuple(sorted(peers + [comm.rank])), None))
     if watchdog.can_guard_blocking_calls:
         watchdog.blocking(intra.Barrier, what, peers)
     else:

@@ -18,12 +18,13 @@ Ranks out of step (one skipped a collective, or called them in another order, as
 rank 0 runs an evaluator that communicates) or point-to-point transfers that wait on each other
 (two ranks receiving from each other first, a receive from a rank that is in a collective)
 would otherwise wait out the whole timeout, or let MPI match unrelated collectives. So a rank
-that has waited in a collective or a transfer for ``min(10 s, timeout / 4)`` asks the others
-where they are, and asks again as long as it waits. When every rank waits, each in a
-collective or a transfer, no transfer's counterpart is waiting in the matching transfer, the
-collectives are not all the same one, and nobody has moved between two such answers, no rank
-can ever proceed: the wait raises :class:`CollectiveMismatchError` naming what each rank is
-in. A rank busy elsewhere (computing, or in a node barrier) stops the check from concluding.
+that has waited in a collective, a transfer or a node barrier for ``min(10 s, timeout / 4)``
+asks the others where they are, and asks again as long as it waits. When every rank waits,
+each in one of those, no transfer's counterpart is waiting in the matching transfer, no node
+barrier has all its ranks, the collectives are not all the same one, and nobody has moved
+between two such answers, no rank can ever proceed: the wait raises
+:class:`CollectiveMismatchError` naming what each rank is in. A rank busy outside dchain's
+communication (computing) stops the check from concluding.
 """
 import atexit
 import os
@@ -93,8 +94,10 @@ class Watchdog:
         self.sequence = 0      # collectives entered on this rank
         self.where = 'start'   # what this rank is doing, for other ranks' diagnostics
         self._in_collective = False     # where names a collective every rank enters
-        self._transfer = None  # ('send' or 'recv', peer, tag) of a point-to-point wait
-        self.transfers = 0     # point-to-point operations started on this rank
+        # ('send' or 'recv', peer, tag) of a point-to-point wait, ('barrier', ranks, None) of
+        # a barrier of some ranks
+        self._transfer = None
+        self.transfers = 0     # transfers and barriers of some ranks started on this rank
         self._waiting = False
         self._suspected = None  # the peers' answers when they last looked out of step
         self._replies = []     # pending isend requests (their buffers live in them)
@@ -143,7 +146,7 @@ class Watchdog:
             try:
                 if now > deadline:
                     self._timeout(None, what, peers)
-                elif self._in_collective and now > check_at[0]:
+                elif (self._in_collective or self._transfer) and now > check_at[0]:
                     check_at[0] = now + self._check_after()
                     self._check_stuck(lambda: self._busy is not busy)
             except CollectiveTimeoutError as e:
@@ -173,13 +176,14 @@ class Watchdog:
     def doing(self, what, transfer=None):
         """Mark the start of ``what``, an operation other than a collective of every rank
         (point to point, a barrier of the node's ranks). ``transfer``: ``('send' or 'recv',
-        peer, tag)`` of a point-to-point operation, so that transfers waiting on each other
-        can be told from a slow one."""
+        peer, tag)`` of a point-to-point operation, or ``('barrier', ranks, None)`` of a
+        barrier of the sorted tuple ``ranks``, so that ranks waiting on each other can be told
+        from a slow one."""
         self.where = what
         self._in_collective = False
         self._transfer = transfer
         if transfer is not None:
-            self.transfers += 1     # a ping-pong of identical transfers still moves
+            self.transfers += 1     # a ping-pong of identical waits still moves
 
     def wait(self, requests, what, peers=None):
         """Wait for ``requests``; raise CollectiveTimeoutError after the deadline.
@@ -292,9 +296,9 @@ class Watchdog:
             summary = ('the ranks are out of step: every rank waits in a collective, but not '
                        'all in the same one')
         else:
-            summary = ('the ranks are deadlocked: every rank waits, in a collective or a '
-                       'point-to-point transfer, and no other rank is in the transfer or the '
-                       'collective that would complete its wait')
+            summary = ('the ranks are deadlocked: every rank waits, in a collective, a '
+                       'point-to-point transfer or a node barrier, and no other rank is in the '
+                       'operation that would complete its wait')
         raise CollectiveMismatchError(
             'rank {}: {} ({}), so none can proceed. Every rank must call the same collectives '
             'in the same order (a collective called on some ranks only, for instance inside '
@@ -345,10 +349,10 @@ def _deadlocked(waits):
     """Whether no rank can proceed, given what each waits in: rank -> ``(operation number,
     name, state, transfer, transfers)``.
 
-    True when every rank waits in a collective or a point-to-point transfer, no transfer's peer
-    waits in the matching transfer (same tag, the other direction), and the ranks are not all
-    in the same collective. A rank that is running, or waiting in anything else (a node
-    barrier), might still complete another's wait.
+    True when every rank waits in a collective, a point-to-point transfer or a barrier of some
+    ranks, no transfer's peer waits in the matching transfer (same tag, the other direction),
+    no barrier has all its ranks, and the ranks are not all in the same collective. A rank
+    that is running, or waiting in anything else, might still complete another's wait.
     """
     for rank, (_, _, state, transfer, _) in waits.items():
         if state == _IN_COLLECTIVE:
@@ -356,7 +360,10 @@ def _deadlocked(waits):
         if state != _WAITING or transfer is None:
             return False
         kind, peer, tag = transfer
-        if peer in waits and waits[peer][3] == (_COUNTERPART[kind], rank, tag):
+        if kind == 'barrier':
+            if all(r in waits and waits[r][3] == transfer for r in peer):
+                return False
+        elif peer in waits and waits[peer][3] == (_COUNTERPART[kind], rank, tag):
             return False
     collectives = [(seq, where) for seq, where, state, _, _ in waits.values()
                    if state == _IN_COLLECTIVE]
@@ -367,4 +374,7 @@ def _describe(rank, wait):
     seq, where, state, transfer, _ = wait
     if state == _IN_COLLECTIVE:
         return 'rank {} in operation #{} ({})'.format(rank, seq, where)
+    if transfer[0] == 'barrier':
+        return 'rank {} in {} (a barrier of ranks {}) after operation #{}'.format(
+            rank, where, ', '.join(map(str, transfer[1])), seq)
     return 'rank {} in {} (tag {}) after operation #{}'.format(rank, where, transfer[2], seq)

@@ -19,6 +19,10 @@ def _transfer(kind, peer, tag=0, seq=4):
             (kind, peer, tag), 1)
 
 
+def _barrier(ranks):
+    return (4, 'gradient reduction in shared memory', W, ('barrier', ranks, None), 1)
+
+
 @pytest.mark.parametrize('waits,stuck', [
     # Collectives: all in the same one can complete; different ones cannot.
     ({0: _collective(5, 'allreduce'), 1: _collective(5, 'allreduce')}, False),
@@ -37,9 +41,15 @@ def _transfer(kind, peer, tag=0, seq=4):
     ({0: _collective(5, 'allreduce'), 1: _transfer('recv', 0)}, True),
     ({0: _collective(5, 'allreduce'), 1: _collective(5, 'allreduce'),
       2: _transfer('send', 0)}, True),
-    # A running rank, or one waiting in something else (a node barrier), may still help.
+    # A node barrier completes when all its ranks are in it.
+    ({0: _barrier((0, 1)), 1: _barrier((0, 1))}, False),
+    ({0: _barrier((0, 1)), 1: _barrier((0, 1)), 2: _collective(5, 'allreduce')}, False),
+    ({0: _barrier((0, 1)), 1: _collective(5, 'allreduce')}, True),
+    ({0: _barrier((0, 1)), 1: _transfer('recv', 0)}, True),
+    # A running rank, or one waiting in something else, may still help.
     ({0: _transfer('recv', 1), 1: (4, 'training', R, None, 0)}, False),
-    ({0: _collective(5, 'allreduce'), 1: (4, 'node barrier', W, None, 0)}, False),
+    ({0: _barrier((0, 1)), 1: (4, 'training', R, None, 0)}, False),
+    ({0: _collective(5, 'allreduce'), 1: (4, 'an unknown wait', W, None, 0)}, False),
     ({0: _transfer('recv', 1), 1: (4, 'recv from rank 0', R, ('recv', 0, 0), 1)}, False),
 ])
 def test_deadlocked(waits, stuck):
@@ -51,3 +61,6 @@ def test_describe_names_the_operation_and_the_tag():
         'rank 3 in operation #7 (bcast_obj)'
     assert _watchdog._describe(1, _transfer('recv', 0, tag=5)) == \
         'rank 1 in recv from rank 0 (tag 5) after operation #4'
+    assert _watchdog._describe(0, _barrier((0, 1))) == \
+        'rank 0 in gradient reduction in shared memory (a barrier of ranks 0, 1) after ' \
+        'operation #4'
