@@ -598,24 +598,39 @@ static int get_float_list(float_list *l, PyObject *seq, const Py_buffer *ref, co
 
 static PyObject *py_sum_scale_spread(PyObject *self, PyObject *args)
 {
-    PyObject *mo, *seq;
-    double scale;
+    PyObject *mo, *seq, *po = Py_None, *vo = Py_None;
+    double scale, lr = 0, momentum = 0;
     buffers s = {.count = 0};
     float_list others = {NULL, NULL, NULL, 0, 0};
-    if (!PyArg_ParseTuple(args, "OOd:sum_scale_spread", &mo, &seq, &scale))
+    if (!PyArg_ParseTuple(args, "OOd|OOdd:sum_scale_spread", &mo, &seq, &scale, &po, &vo, &lr,
+                          &momentum))
         return NULL;
     Py_buffer *mine = get_buffer(&s, mo, 1, 1, "mine");
+    Py_buffer *param = NULL, *v = NULL;
     if (!mine || get_float_list(&others, seq, mine, "others", "mine", "every other"))
         goto fail;
+    if (po != Py_None) {
+        param = get_buffer(&s, po, 1, 1, "param");
+        v = param ? get_buffer(&s, vo, 1, 1, "v") : NULL;
+        if (!v || check_same_float(mine, param, "mine", "param") ||
+            check_same_float(mine, v, "mine", "v"))
+            goto fail;
+        if (param->len != mine->len || v->len != mine->len) {
+            PyErr_SetString(PyExc_ValueError, "param and v must have the size of mine");
+            goto fail;
+        }
+    }
     Py_ssize_t count = mine->len / mine->itemsize;
     int t = float_type(mine), scaled = scale != 1.0;
     Py_BEGIN_ALLOW_THREADS
     if (t == T_F32)
         sum_scale_spread_f32(mine->buf, (float *const *)others.ptrs, others.count, count,
-                             (float)scale, scaled);
+                             (float)scale, scaled, param ? param->buf : NULL,
+                             v ? v->buf : NULL, (float)lr, (float)momentum);
     else
         sum_scale_spread_f64(mine->buf, (double *const *)others.ptrs, others.count, count,
-                             scale, scaled);
+                             scale, scaled, param ? param->buf : NULL, v ? v->buf : NULL, lr,
+                             momentum);
     Py_END_ALLOW_THREADS
     release_float_list(&others);
     release_all(&s);
@@ -725,10 +740,10 @@ static PyObject *py_claim_sum_scale_spread(PyObject *self, PyObject *args)
             others[j] = base[j + 1] + a * itemsize;
         if (t == T_F32)
             sum_scale_spread_f32((float *)(base[0] + a * itemsize), (float *const *)others,
-                                 n_others, n, (float)scale, scaled);
+                                 n_others, n, (float)scale, scaled, NULL, NULL, 0, 0);
         else
             sum_scale_spread_f64((double *)(base[0] + a * itemsize), (double *const *)others,
-                                 n_others, n, scale, scaled);
+                                 n_others, n, scale, scaled, NULL, NULL, 0, 0);
         done++;
     }
     Py_END_ALLOW_THREADS
@@ -790,8 +805,9 @@ static PyMethodDef methods[] = {
      "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px[, gate])."},
     {"relu_backward", py_relu_backward, METH_VARARGS, "relu_backward(y, gy, gx)."},
     {"sum_scale_spread", py_sum_scale_spread, METH_VARARGS,
-     "sum_scale_spread(mine, others, scale): mine = (mine + sum(others)) * scale; "
-     "others[:] = mine."},
+     "sum_scale_spread(mine, others, scale[, param, v, lr, momentum]): mine = (mine + "
+     "sum(others)) * scale; others[:] = mine; then, with param, MomentumSGD's step on param "
+     "and v with mine as the gradient."},
     {"claim_chunk", py_claim_chunk, METH_VARARGS,
      "claim_chunk(claims, step, first): index of the first chunk from first on (wrapping) "
      "whose claim word this call raises to step, or -1."},

@@ -306,16 +306,31 @@ def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad, gate=None):
 
 # --- reduction in node-shared memory ---------------------------------------------------------
 
-def sum_scale_spread(mine, others, scale):
+def sum_scale_spread(mine, others, scale, momentum_step=None):
     """``mine = (mine + others[0] + ...) * scale`` (no multiply when ``scale`` is 1), then
     every array of ``others`` gets a copy: one pass, in numpy's order of additions. False
-    means use numpy (float16 buckets among others)."""
+    means use numpy (float16 buckets among others).
+
+    ``momentum_step``: ``(param, v, lr, momentum)`` to follow with :func:`momentum_sgd` of
+    ``param`` and ``v`` with ``mine`` as the gradient, block by block while the sums are in
+    cache (bitwise the same as the call afterwards). False then means that nothing was done.
+    """
     if not available or not floats(mine, *others) or \
             not _usable(mine, *others, writable=(mine,) + tuple(others)):
         return False
     for other in others:
         _check_shape('every other', other, mine.shape)
-    _lib.sum_scale_spread(mine, list(others), float(scale))
+    if momentum_step is None:
+        _lib.sum_scale_spread(mine, list(others), float(scale))
+        return True
+    param, v, lr, momentum = momentum_step
+    if not floats(mine, param, v) or not _usable(param, v, writable=(param, v)) or \
+            not _same_precision(param.dtype, lr, momentum):
+        return False
+    _check_shape('param', param, mine.shape)
+    _check_shape('v', v, mine.shape)
+    _lib.sum_scale_spread(mine, list(others), float(scale), param, v, float(lr),
+                          float(momentum))
     return True
 
 

@@ -96,6 +96,46 @@ def test_sum_scale_spread_kernel(dtype, n_others, scale):
 
 
 @needs_native
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('n_others', [1, 2])
+@pytest.mark.parametrize('scale', [1.0, 0.5])
+def test_sum_scale_spread_with_momentum_step_is_the_two_calls(dtype, n_others, scale):
+    # The fused MomentumSGD step (what the shared-memory reduction runs per chunk) against the
+    # reduction followed by the optimizer kernel, which is itself bitwise numpy's update.
+    rng = numpy.random.RandomState(n_others)
+    count = 5000    # several of the kernel's blocks and a partial one
+    arrays = [rng.uniform(-1, 1, count).astype(dtype) for _ in range(3 + n_others)]
+    mine, param, v, others = arrays[0], arrays[1], arrays[2], arrays[3:]
+    copies = [a.copy() for a in arrays]
+    assert _native.sum_scale_spread(copies[0], copies[3:], scale) is True
+    assert _native.momentum_sgd(copies[1], copies[0], copies[2], 0.01, 0.9) is True
+    assert _native.sum_scale_spread(mine, others, scale, (param, v, 0.01, 0.9)) is True
+    for got, expected in zip(arrays, copies):
+        numpy.testing.assert_array_equal(got, expected)
+
+
+@needs_native
+def test_sum_scale_spread_with_momentum_step_rejects_what_it_cannot_do():
+    mine, param, v = (numpy.ones(8, numpy.float32) for _ in range(3))
+    before = [a.copy() for a in (mine, param, v)]
+    # A float64 learning rate makes numpy's update round in float64: the caller falls back.
+    assert _native.sum_scale_spread(mine, [], 1.0, (param, v, numpy.float64(0.1), 0.9)) is False
+    assert _native.sum_scale_spread(mine, [], 1.0, (param, v[::1].astype(numpy.float64), 0.1,
+                                                    0.9)) is False
+    assert _native.sum_scale_spread(mine, [], 1.0, (param, numpy.ones(16, numpy.float32)[::2],
+                                                    0.1, 0.9)) is False
+    for got, expected in zip((mine, param, v), before):
+        numpy.testing.assert_array_equal(got, expected)    # nothing done
+    with pytest.raises(ValueError, match='param must have shape'):
+        _native.sum_scale_spread(mine, [], 1.0, (numpy.ones(9, numpy.float32), v, 0.1, 0.9))
+    with pytest.raises(ValueError, match='param and v must have the size of mine'):
+        _native._lib.sum_scale_spread(mine, [], 1.0, param, numpy.ones(9, numpy.float32), 0.1,
+                                      0.9)
+    with pytest.raises(TypeError, match='param must have the dtype of mine'):
+        _native._lib.sum_scale_spread(mine, [], 1.0, param.astype(numpy.float64), v, 0.1, 0.9)
+
+
+@needs_native
 def test_sum_scale_spread_rejects_bad_arrays():
     mine = numpy.zeros(8, numpy.float32)
     assert _native.sum_scale_spread(mine, [numpy.zeros(16, numpy.float32)[::2]], 1.0) is False

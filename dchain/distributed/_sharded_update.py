@@ -243,6 +243,19 @@ class ChunkUpdate:
             if param.update_rule.enabled and param.array is not None:
                 param.update_rule.t += 1
 
+    def momentum_step(self, unit, lo, hi):
+        """``(param, v, lr, momentum)`` of elements ``lo:hi`` of gradient ``unit`` when its
+        rule is MomentumSGD's, whose step the reduction can then take as it sums (see
+        :func:`dchain._native.sum_scale_spread`) instead of calling this object; else None."""
+        entry = self._units[unit]
+        if entry is None:
+            return None
+        rule, array, _, states = entry
+        if type(rule).update_core_cpu is not momentum_sgd.MomentumSGDRule.update_core_cpu or \
+                'v' not in states:
+            return None
+        return array[lo:hi], states['v'][lo:hi], rule.hyperparam.lr, rule.hyperparam.momentum
+
     def __call__(self, unit, lo, hi):
         entry = self._units[unit]
         if entry is None:

@@ -152,7 +152,9 @@ class SharedBuckets:
                 entered the reduction unless every rank declared its backward free of
                 parameter reads, :meth:`declare_free`: an update may change arrays a
                 backward could still read), and ``on_chunk.begin()``, called on every rank
-                first. It is used only if every rank voted for it (:meth:`vote_on_chunks`)
+                first. Where ``on_chunk.momentum_step(unit, lo, hi)`` gives ``(param, v,
+                lr, momentum)``, the sum takes that MomentumSGD step itself instead of the
+                call. It is used only if every rank voted for it (:meth:`vote_on_chunks`)
                 and passed one.
 
         Returns:
@@ -214,13 +216,19 @@ class SharedBuckets:
                         break
                     lo = chunk * _CLAIM_CHUNK
                     hi = min(lo + _CLAIM_CHUNK, len(segments[0]))
-                    _native.sum_scale_spread(segments[0][lo:hi],
-                                             [s[lo:hi] for s in segments[1:]], scales[bucket])
+                    mine, others = segments[0][lo:hi], [s[lo:hi] for s in segments[1:]]
                     self.chunks_reduced += 1
                     if early or not (anytime or self._all_entered(step)):
+                        _native.sum_scale_spread(mine, others, scales[bucket])
                         early.append((unit, lo, hi))
-                    else:
-                        on_chunk(unit, lo, hi)   # while the result is in this core's cache
+                        continue
+                    # MomentumSGD's step goes block by block with the sum, in L1; other
+                    # rules update the chunk while it is still in this core's cache.
+                    fused = on_chunk.momentum_step(unit, lo, hi)
+                    if not (fused and _native.sum_scale_spread(mine, others, scales[bucket],
+                                                               fused)):
+                        _native.sum_scale_spread(mine, others, scales[bucket])
+                        on_chunk(unit, lo, hi)
             if ready:
                 ready = set(ready)
                 pending = [u for u in pending if u not in ready]
