@@ -39,6 +39,17 @@ typedef struct {
     Py_ssize_t c, h, w, n, kh, kw, oh, ow, sy, sx, py, px, dy, dx;
 } geom2d;
 
+/* An optimizer step fused into a reduction (sum_scale_spread): MomentumSGD on param and
+ * state1 (v), or Adam on param, state1 (m) and state2 (v). */
+enum { STEP_MOMENTUM = 1, STEP_ADAM = 2 };
+
+typedef struct {
+    int kind;
+    void *param, *state1, *state2;
+    double lr, momentum;
+    adam_args adam;
+} chunk_step;
+
 /* The argmax taps of the n entries at element offset o of an index array of int8 or int32,
  * as int32 (int8 ones widened into scratch). */
 static ALWAYS_INLINE const int32_t *window_taps_(const void *idx, int idx_bytes, Py_ssize_t o,
@@ -596,41 +607,76 @@ static int get_float_list(float_list *l, PyObject *seq, const Py_buffer *ref, co
     return 0;
 }
 
+/* The optimizer step of sum_scale_spread: ("momentum", param, v, lr, momentum) or ("adam",
+ * param, m, v, 1-beta1, 1-beta2, eps, alpha_t, eta, decay, use_eta, use_decay), its arrays
+ * of mine's type and size. */
+static int get_chunk_step(chunk_step *st, PyObject *tuple, buffers *s, const Py_buffer *mine)
+{
+    const char *kind;
+    PyObject *po, *ao, *bo = NULL;
+    memset(st, 0, sizeof *st);
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) < 1 ||
+        !PyUnicode_Check(PyTuple_GET_ITEM(tuple, 0))) {
+        PyErr_SetString(PyExc_TypeError, "step must be a tuple starting with its kind");
+        return -1;
+    }
+    kind = PyUnicode_AsUTF8(PyTuple_GET_ITEM(tuple, 0));
+    if (kind && strcmp(kind, "momentum") == 0) {
+        st->kind = STEP_MOMENTUM;
+        if (!PyArg_ParseTuple(tuple, "sOOdd:momentum step", &kind, &po, &ao, &st->lr,
+                              &st->momentum))
+            return -1;
+    } else if (kind && strcmp(kind, "adam") == 0) {
+        adam_args *a = &st->adam;
+        st->kind = STEP_ADAM;
+        if (!PyArg_ParseTuple(tuple, "sOOOddddddpp:adam step", &kind, &po, &ao, &bo,
+                              &a->one_minus_beta1, &a->one_minus_beta2, &a->eps, &a->alpha_t,
+                              &a->eta, &a->decay, &a->use_eta, &a->use_decay))
+            return -1;
+    } else {
+        if (kind)
+            PyErr_Format(PyExc_ValueError, "unknown step kind '%s' (momentum or adam)", kind);
+        return -1;
+    }
+    PyObject *objs[3] = {po, ao, bo};
+    const char *names[3] = {"param", bo ? "m" : "v", "v"};
+    void **ptrs[3] = {&st->param, &st->state1, &st->state2};
+    for (int k = 0; k < 3 && objs[k]; k++) {
+        Py_buffer *b = get_buffer(s, objs[k], 1, 1, names[k]);
+        if (!b || check_same_float(mine, b, "mine", names[k]))
+            return -1;
+        if (b->len != mine->len) {
+            PyErr_Format(PyExc_ValueError, "%s must have the size of mine", names[k]);
+            return -1;
+        }
+        *ptrs[k] = b->buf;
+    }
+    return 0;
+}
+
 static PyObject *py_sum_scale_spread(PyObject *self, PyObject *args)
 {
-    PyObject *mo, *seq, *po = Py_None, *vo = Py_None;
-    double scale, lr = 0, momentum = 0;
+    PyObject *mo, *seq, *so = Py_None;
+    double scale;
+    chunk_step step;
     buffers s = {.count = 0};
     float_list others = {NULL, NULL, NULL, 0, 0};
-    if (!PyArg_ParseTuple(args, "OOd|OOdd:sum_scale_spread", &mo, &seq, &scale, &po, &vo, &lr,
-                          &momentum))
+    if (!PyArg_ParseTuple(args, "OOd|O:sum_scale_spread", &mo, &seq, &scale, &so))
         return NULL;
     Py_buffer *mine = get_buffer(&s, mo, 1, 1, "mine");
-    Py_buffer *param = NULL, *v = NULL;
-    if (!mine || get_float_list(&others, seq, mine, "others", "mine", "every other"))
+    if (!mine || get_float_list(&others, seq, mine, "others", "mine", "every other") ||
+        (so != Py_None && get_chunk_step(&step, so, &s, mine)))
         goto fail;
-    if (po != Py_None) {
-        param = get_buffer(&s, po, 1, 1, "param");
-        v = param ? get_buffer(&s, vo, 1, 1, "v") : NULL;
-        if (!v || check_same_float(mine, param, "mine", "param") ||
-            check_same_float(mine, v, "mine", "v"))
-            goto fail;
-        if (param->len != mine->len || v->len != mine->len) {
-            PyErr_SetString(PyExc_ValueError, "param and v must have the size of mine");
-            goto fail;
-        }
-    }
+    const chunk_step *st = so != Py_None ? &step : NULL;
     Py_ssize_t count = mine->len / mine->itemsize;
     int t = float_type(mine), scaled = scale != 1.0;
     Py_BEGIN_ALLOW_THREADS
     if (t == T_F32)
         sum_scale_spread_f32(mine->buf, (float *const *)others.ptrs, others.count, count,
-                             (float)scale, scaled, param ? param->buf : NULL,
-                             v ? v->buf : NULL, (float)lr, (float)momentum);
+                             (float)scale, scaled, st);
     else
         sum_scale_spread_f64(mine->buf, (double *const *)others.ptrs, others.count, count,
-                             scale, scaled, param ? param->buf : NULL, v ? v->buf : NULL, lr,
-                             momentum);
+                             scale, scaled, st);
     Py_END_ALLOW_THREADS
     release_float_list(&others);
     release_all(&s);
@@ -740,10 +786,10 @@ static PyObject *py_claim_sum_scale_spread(PyObject *self, PyObject *args)
             others[j] = base[j + 1] + a * itemsize;
         if (t == T_F32)
             sum_scale_spread_f32((float *)(base[0] + a * itemsize), (float *const *)others,
-                                 n_others, n, (float)scale, scaled, NULL, NULL, 0, 0);
+                                 n_others, n, (float)scale, scaled, NULL);
         else
             sum_scale_spread_f64((double *)(base[0] + a * itemsize), (double *const *)others,
-                                 n_others, n, scale, scaled, NULL, NULL, 0, 0);
+                                 n_others, n, scale, scaled, NULL);
         done++;
     }
     Py_END_ALLOW_THREADS
@@ -805,9 +851,10 @@ static PyMethodDef methods[] = {
      "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px[, gate])."},
     {"relu_backward", py_relu_backward, METH_VARARGS, "relu_backward(y, gy, gx)."},
     {"sum_scale_spread", py_sum_scale_spread, METH_VARARGS,
-     "sum_scale_spread(mine, others, scale[, param, v, lr, momentum]): mine = (mine + "
-     "sum(others)) * scale; others[:] = mine; then, with param, MomentumSGD's step on param "
-     "and v with mine as the gradient."},
+     "sum_scale_spread(mine, others, scale[, step]): mine = (mine + sum(others)) * scale; "
+     "others[:] = mine; then the optimizer step ('momentum', param, v, lr, momentum) or "
+     "('adam', param, m, v, 1-beta1, 1-beta2, eps, alpha_t, eta, decay, use_eta, use_decay) "
+     "with mine as the gradient."},
     {"claim_chunk", py_claim_chunk, METH_VARARGS,
      "claim_chunk(claims, step, first): index of the first chunk from first on (wrapping) "
      "whose claim word this call raises to step, or -1."},

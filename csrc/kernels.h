@@ -344,11 +344,12 @@ static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void
 /* One slice of a reduction in node-shared memory: mine = (mine + others[0] + ...) * scale
  * (the multiply only if scaled), then every other = mine, in the order the numpy code adds;
  * block by block, so each element comes from memory once and the rest stays in L1. With a
- * parameter p (else NULL), each block of the result then takes MomentumSGD's step on p and v
- * while still in L1: the same operations as momentum_sgd on the whole slice afterwards. */
+ * step (else NULL), each block of the result then takes that optimizer step, with the block
+ * as the gradient, while still in L1: the same operations as the optimizer's kernel on the
+ * whole slice afterwards. */
 VECTOR_CLONES static void FN(sum_scale_spread)(T *restrict mine, T *const *others,
                                               Py_ssize_t n_others, Py_ssize_t count, T scale,
-                                              int scaled, T *p, T *v, T lr, T momentum)
+                                              int scaled, const chunk_step *step)
 {
     const Py_ssize_t block = 2048;
     for (Py_ssize_t a = 0; a < count; a += block) {
@@ -364,8 +365,12 @@ VECTOR_CLONES static void FN(sum_scale_spread)(T *restrict mine, T *const *other
                 m[i] *= scale;
         for (Py_ssize_t k = 0; k < n_others; k++)
             memcpy(others[k] + a, m, (size_t)n * sizeof(T));
-        if (p)
-            FN(momentum_sgd)(p + a, m, v + a, n, lr, momentum);
+        if (step && step->kind == STEP_MOMENTUM)
+            FN(momentum_sgd)((T *)step->param + a, m, (T *)step->state1 + a, n, (T)step->lr,
+                             (T)step->momentum);
+        else if (step)
+            FN(adam)((T *)step->param + a, m, (T *)step->state1 + a, (T *)step->state2 + a,
+                     NULL, n, &step->adam);
     }
 }
 

@@ -163,6 +163,19 @@ def adam(param, grad, m, v, vhat, beta1, beta2, eps, alpha_t, eta=1.0, weight_de
     for name, a in zip(('grad', 'm', 'v', 'vhat'), (grad,) + states):
         _check_float(name, a, 'param', param)
         _check_shape(name, a, param.shape)
+    scalars = _adam_scalars(param.dtype, beta1, beta2, eps, alpha_t, eta, weight_decay_rate,
+                            bounds)
+    if scalars is None:
+        return False
+    lower, upper = (0.0, 0.0) if bounds is None else (float(bounds[0]), float(bounds[1]))
+    _lib.adam(param, grad, m, v, vhat, *scalars[:6], lower, upper, *scalars[6:],
+              bounds is not None)
+    return True
+
+
+def _adam_scalars(dtype, beta1, beta2, eps, alpha_t, eta, weight_decay_rate, bounds=None):
+    """The kernel's ``(1 - beta1, 1 - beta2, eps, alpha_t, eta, decay, use_eta, use_decay)``,
+    or None where numpy would compute in a wider type than ``dtype``."""
     # The scalars the numpy code of AdamRule.update_core_cpu combines with the arrays.
     scalars = [1 - beta1, 1 - beta2, alpha_t]
     if eta != 1:
@@ -171,13 +184,10 @@ def adam(param, grad, m, v, vhat, beta1, beta2, eps, alpha_t, eta=1.0, weight_de
         scalars.append(1 - eta * weight_decay_rate)
     if bounds is not None:
         scalars.extend(bounds)
-    if not _same_precision(param.dtype, *scalars):
-        return False
-    lower, upper = (0.0, 0.0) if bounds is None else (float(bounds[0]), float(bounds[1]))
-    _lib.adam(param, grad, m, v, vhat, 1.0 - beta1, 1.0 - beta2, float(eps), float(alpha_t),
-              float(eta), 1.0 - eta * weight_decay_rate, lower, upper, eta != 1,
-              weight_decay_rate != 0, bounds is not None)
-    return True
+    if not _same_precision(dtype, *scalars):
+        return None
+    return (1.0 - beta1, 1.0 - beta2, float(eps), float(alpha_t), float(eta),
+            1.0 - eta * weight_decay_rate, eta != 1, weight_decay_rate != 0)
 
 
 # --- im2col / col2im ----------------------------------------------------------------------
@@ -306,31 +316,36 @@ def max_pool_2d_backward(gyt, indexes, in_size, ksize, stride, pad, gate=None):
 
 # --- reduction in node-shared memory ---------------------------------------------------------
 
-def sum_scale_spread(mine, others, scale, momentum_step=None):
+def sum_scale_spread(mine, others, scale, step=None):
     """``mine = (mine + others[0] + ...) * scale`` (no multiply when ``scale`` is 1), then
     every array of ``others`` gets a copy: one pass, in numpy's order of additions. False
     means use numpy (float16 buckets among others).
 
-    ``momentum_step``: ``(param, v, lr, momentum)`` to follow with :func:`momentum_sgd` of
-    ``param`` and ``v`` with ``mine`` as the gradient, block by block while the sums are in
-    cache (bitwise the same as the call afterwards). False then means that nothing was done.
+    ``step``: an optimizer step to take with ``mine`` as the gradient, block by block while
+    the sums are in cache, bitwise as :func:`momentum_sgd` or :func:`adam` called afterwards:
+    ``('momentum', param, v, lr, momentum)`` or ``('adam', param, m, v, beta1, beta2, eps,
+    alpha_t, eta, weight_decay_rate)``. False then means that nothing was done.
     """
     if not available or not floats(mine, *others) or \
             not _usable(mine, *others, writable=(mine,) + tuple(others)):
         return False
     for other in others:
         _check_shape('every other', other, mine.shape)
-    if momentum_step is None:
-        _lib.sum_scale_spread(mine, list(others), float(scale))
-        return True
-    param, v, lr, momentum = momentum_step
-    if not floats(mine, param, v) or not _usable(param, v, writable=(param, v)) or \
-            not _same_precision(param.dtype, lr, momentum):
-        return False
-    _check_shape('param', param, mine.shape)
-    _check_shape('v', v, mine.shape)
-    _lib.sum_scale_spread(mine, list(others), float(scale), param, v, float(lr),
-                          float(momentum))
+    if step is not None:
+        kind, arrays, scalars = step[0], step[1:-2], step[-2:]
+        if kind == 'adam':
+            arrays, scalars = step[1:4], step[4:]
+        if not floats(mine, *arrays) or not _usable(*arrays, writable=arrays):
+            return False
+        for name, a in zip(('param',) + (('m', 'v') if kind == 'adam' else ('v',)), arrays):
+            _check_shape(name, a, mine.shape)
+        scalars = _adam_scalars(mine.dtype, *scalars) if kind == 'adam' else \
+            scalars if _same_precision(mine.dtype, *scalars) else None
+        if scalars is None:
+            return False
+        step = (kind,) + tuple(arrays) + tuple(float(s) if type(s) is not bool else s
+                                               for s in scalars)
+    _lib.sum_scale_spread(mine, list(others), float(scale), step)
     return True
 
 

@@ -99,40 +99,54 @@ def test_sum_scale_spread_kernel(dtype, n_others, scale):
 @pytest.mark.parametrize('dtype', FLOATS)
 @pytest.mark.parametrize('n_others', [1, 2])
 @pytest.mark.parametrize('scale', [1.0, 0.5])
-def test_sum_scale_spread_with_momentum_step_is_the_two_calls(dtype, n_others, scale):
-    # The fused MomentumSGD step (what the shared-memory reduction runs per chunk) against the
-    # reduction followed by the optimizer kernel, which is itself bitwise numpy's update.
+@pytest.mark.parametrize('kind', ['momentum', 'adam', 'adamw'])
+def test_sum_scale_spread_with_a_step_is_the_two_calls(dtype, n_others, scale, kind):
+    # The fused optimizer step (what the shared-memory reduction runs per chunk) against the
+    # reduction followed by the optimizer's kernel, which is itself bitwise numpy's update.
     rng = numpy.random.RandomState(n_others)
     count = 5000    # several of the kernel's blocks and a partial one
-    arrays = [rng.uniform(-1, 1, count).astype(dtype) for _ in range(3 + n_others)]
-    mine, param, v, others = arrays[0], arrays[1], arrays[2], arrays[3:]
+    arrays = [rng.uniform(0.1, 1, count).astype(dtype) for _ in range(4 + n_others)]
     copies = [a.copy() for a in arrays]
-    assert _native.sum_scale_spread(copies[0], copies[3:], scale) is True
-    assert _native.momentum_sgd(copies[1], copies[0], copies[2], 0.01, 0.9) is True
-    assert _native.sum_scale_spread(mine, others, scale, (param, v, 0.01, 0.9)) is True
+    mine, param, m, v, others = arrays[0], arrays[1], arrays[2], arrays[3], arrays[4:]
+    c_mine, c_param, c_m, c_v, c_others = copies[0], copies[1], copies[2], copies[3], copies[4:]
+    assert _native.sum_scale_spread(c_mine, c_others, scale) is True
+    if kind == 'momentum':
+        assert _native.momentum_sgd(c_param, c_mine, c_v, 0.01, 0.9) is True
+        step = ('momentum', param, v, 0.01, 0.9)
+    else:
+        eta, decay = (1.0, 0.0) if kind == 'adam' else (0.5, 0.01)
+        assert _native.adam(c_param, c_mine, c_m, c_v, None, 0.9, 0.999, 1e-8, 0.001, eta,
+                            decay) is True
+        step = ('adam', param, m, v, 0.9, 0.999, 1e-8, 0.001, eta, decay)
+    assert _native.sum_scale_spread(mine, others, scale, step) is True
     for got, expected in zip(arrays, copies):
         numpy.testing.assert_array_equal(got, expected)
 
 
 @needs_native
-def test_sum_scale_spread_with_momentum_step_rejects_what_it_cannot_do():
-    mine, param, v = (numpy.ones(8, numpy.float32) for _ in range(3))
-    before = [a.copy() for a in (mine, param, v)]
+def test_sum_scale_spread_with_a_step_rejects_what_it_cannot_do():
+    mine, param, m, v = (numpy.ones(8, numpy.float32) for _ in range(4))
+    before = [a.copy() for a in (mine, param, m, v)]
     # A float64 learning rate makes numpy's update round in float64: the caller falls back.
-    assert _native.sum_scale_spread(mine, [], 1.0, (param, v, numpy.float64(0.1), 0.9)) is False
-    assert _native.sum_scale_spread(mine, [], 1.0, (param, v[::1].astype(numpy.float64), 0.1,
-                                                    0.9)) is False
-    assert _native.sum_scale_spread(mine, [], 1.0, (param, numpy.ones(16, numpy.float32)[::2],
-                                                    0.1, 0.9)) is False
-    for got, expected in zip((mine, param, v), before):
+    for step in [('momentum', param, v, numpy.float64(0.1), 0.9),
+                 ('adam', param, m, v, 0.9, 0.999, 1e-8, numpy.float64(0.001), 1.0, 0.0),
+                 ('momentum', param, v.astype(numpy.float64), 0.1, 0.9),
+                 ('momentum', param, numpy.ones(16, numpy.float32)[::2], 0.1, 0.9)]:
+        assert _native.sum_scale_spread(mine, [], 1.0, step) is False
+    for got, expected in zip((mine, param, m, v), before):
         numpy.testing.assert_array_equal(got, expected)    # nothing done
     with pytest.raises(ValueError, match='param must have shape'):
-        _native.sum_scale_spread(mine, [], 1.0, (numpy.ones(9, numpy.float32), v, 0.1, 0.9))
-    with pytest.raises(ValueError, match='param and v must have the size of mine'):
-        _native._lib.sum_scale_spread(mine, [], 1.0, param, numpy.ones(9, numpy.float32), 0.1,
-                                      0.9)
+        _native.sum_scale_spread(mine, [], 1.0,
+                                 ('momentum', numpy.ones(9, numpy.float32), v, 0.1, 0.9))
+    with pytest.raises(ValueError, match='v must have the size of mine'):
+        _native._lib.sum_scale_spread(mine, [], 1.0,
+                                      ('momentum', param, numpy.ones(9, numpy.float32), 0.1,
+                                       0.9))
     with pytest.raises(TypeError, match='param must have the dtype of mine'):
-        _native._lib.sum_scale_spread(mine, [], 1.0, param.astype(numpy.float64), v, 0.1, 0.9)
+        _native._lib.sum_scale_spread(mine, [], 1.0,
+                                      ('momentum', param.astype(numpy.float64), v, 0.1, 0.9))
+    with pytest.raises(ValueError, match="unknown step kind 'rmsprop'"):
+        _native._lib.sum_scale_spread(mine, [], 1.0, ('rmsprop', param, v, 0.1, 0.9))
 
 
 @needs_native

@@ -243,18 +243,25 @@ class ChunkUpdate:
             if param.update_rule.enabled and param.array is not None:
                 param.update_rule.t += 1
 
-    def momentum_step(self, unit, lo, hi):
-        """``(param, v, lr, momentum)`` of elements ``lo:hi`` of gradient ``unit`` when its
-        rule is MomentumSGD's, whose step the reduction can then take as it sums (see
-        :func:`dchain._native.sum_scale_spread`) instead of calling this object; else None."""
+    def fused_step(self, unit, lo, hi):
+        """The update of elements ``lo:hi`` of gradient ``unit`` as a step the reduction can
+        take as it sums (see :func:`dchain._native.sum_scale_spread`) instead of calling this
+        object: for MomentumSGD and Adam; None for other rules."""
         entry = self._units[unit]
         if entry is None:
             return None
         rule, array, _, states = entry
-        if type(rule).update_core_cpu is not momentum_sgd.MomentumSGDRule.update_core_cpu or \
-                'v' not in states:
-            return None
-        return array[lo:hi], states['v'][lo:hi], rule.hyperparam.lr, rule.hyperparam.momentum
+        update = type(rule).update_core_cpu
+        hp = rule.hyperparam
+        if update is momentum_sgd.MomentumSGDRule.update_core_cpu and 'v' in states:
+            return 'momentum', array[lo:hi], states['v'][lo:hi], hp.lr, hp.momentum
+        # (AMSGrad and AdaBound never update by chunks, see _elementwise; an eps that
+        # underflows is left to the rule, which raises.)
+        if update is adam.AdamRule.update_core_cpu and 'm' in states and 'v' in states and \
+                (hp.eps == 0 or array.dtype.type(hp.eps) != 0):
+            return ('adam', array[lo:hi], states['m'][lo:hi], states['v'][lo:hi], hp.beta1,
+                    hp.beta2, hp.eps, rule.alpha_t, hp.eta, hp.weight_decay_rate)
+        return None
 
     def __call__(self, unit, lo, hi):
         entry = self._units[unit]

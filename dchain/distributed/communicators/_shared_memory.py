@@ -152,9 +152,9 @@ class SharedBuckets:
                 entered the reduction unless every rank declared its backward free of
                 parameter reads, :meth:`declare_free`: an update may change arrays a
                 backward could still read), and ``on_chunk.begin()``, called on every rank
-                first. Where ``on_chunk.momentum_step(unit, lo, hi)`` gives ``(param, v,
-                lr, momentum)``, the sum takes that MomentumSGD step itself instead of the
-                call. It is used only if every rank voted for it (:meth:`vote_on_chunks`)
+                first. Where ``on_chunk.fused_step(unit, lo, hi)`` gives an optimizer
+                step (see :func:`dchain._native.sum_scale_spread`), the sum takes it
+                itself instead of the call. It is used only if every rank voted for it (:meth:`vote_on_chunks`)
                 and passed one.
 
         Returns:
@@ -222,9 +222,9 @@ class SharedBuckets:
                         _native.sum_scale_spread(mine, others, scales[bucket])
                         early.append((unit, lo, hi))
                         continue
-                    # MomentumSGD's step goes block by block with the sum, in L1; other
-                    # rules update the chunk while it is still in this core's cache.
-                    fused = on_chunk.momentum_step(unit, lo, hi)
+                    # MomentumSGD's and Adam's steps go block by block with the sum, in L1;
+                    # other rules update the chunk while it is still in this core's cache.
+                    fused = on_chunk.fused_step(unit, lo, hi)
                     if not (fused and _native.sum_scale_spread(mine, others, scales[bucket],
                                                                fused)):
                         _native.sum_scale_spread(mine, others, scales[bucket])
