@@ -154,8 +154,8 @@ class SharedBuckets:
                 backward could still read), and ``on_chunk.begin()``, called on every rank
                 first. Where ``on_chunk.fused_step(unit, lo, hi)`` gives an optimizer
                 step (see :func:`dchain._native.sum_scale_spread`), the sum takes it
-                itself instead of the call. It is used only if every rank voted for it (:meth:`vote_on_chunks`)
-                and passed one.
+                itself instead of the call. It is used only if every rank voted for it
+                (:meth:`vote_on_chunks`) and passed one.
 
         Returns:
             bool: whether ``on_chunk`` was used (the same on every rank).
