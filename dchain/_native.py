@@ -332,21 +332,32 @@ def sum_scale_spread(mine, others, scale, step=None):
     for other in others:
         _check_shape('every other', other, mine.shape)
     if step is not None:
-        kind, arrays, scalars = step[0], step[1:-2], step[-2:]
-        if kind == 'adam':
-            arrays, scalars = step[1:4], step[4:]
-        if not floats(mine, *arrays) or not _usable(*arrays, writable=arrays):
+        step = _kernel_step(mine, step)
+        if step is None:
             return False
-        for name, a in zip(('param',) + (('m', 'v') if kind == 'adam' else ('v',)), arrays):
-            _check_shape(name, a, mine.shape)
-        scalars = _adam_scalars(mine.dtype, *scalars) if kind == 'adam' else \
-            scalars if _same_precision(mine.dtype, *scalars) else None
-        if scalars is None:
-            return False
-        step = (kind,) + tuple(arrays) + tuple(float(s) if type(s) is not bool else s
-                                               for s in scalars)
     _lib.sum_scale_spread(mine, list(others), float(scale), step)
     return True
+
+
+def _kernel_step(mine, step):
+    """The kernel's form of a ``step`` of :func:`sum_scale_spread` (its scalars as the
+    kernel takes them), or None where the kernel cannot take it bitwise as numpy would."""
+    kind = step[0]
+    if kind == 'adam':
+        arrays, names, scalars = step[1:4], ('param', 'm', 'v'), step[4:]
+    else:
+        arrays, names, scalars = step[1:3], ('param', 'v'), step[3:]
+    if not floats(mine, *arrays) or not _usable(*arrays, writable=arrays):
+        return None
+    for name, a in zip(names, arrays):
+        _check_shape(name, a, mine.shape)
+    if kind == 'adam':
+        scalars = _adam_scalars(mine.dtype, *scalars)
+    elif not _same_precision(mine.dtype, *scalars):
+        scalars = None
+    if scalars is None:
+        return None
+    return (kind,) + tuple(arrays) + tuple(s if type(s) is bool else float(s) for s in scalars)
 
 
 def claim_chunk(claims, step, first):
