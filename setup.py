@@ -15,7 +15,7 @@ setup(
         Extension(
             '_dchain_native',
             sources=['csrc/dchain_native.c'],
-            depends=['csrc/kernels.h'],
+            depends=['csrc/kernels.h', 'csrc/thread_pool.h'],
             optional=True,
             # Portable code (no -march=native) with IEEE semantics (no -ffast-math); no FP
             # contraction, so the kernels round exactly as the numpy code they replace.

@@ -2,8 +2,9 @@
  *
  * Plain C on the buffer protocol (no numpy headers): each entry point takes numpy arrays,
  * checks what it needs to stay within their memory (element type, dimensions, shapes,
- * contiguity of what it writes), releases the GIL and runs a single-threaded loop. The
- * Python wrappers in dchain/_native.py do the user-facing validation and allocation.
+ * contiguity of what it writes), releases the GIL and runs its loop, large passes split over
+ * the thread pool of thread_pool.h. The Python wrappers in dchain/_native.py do the
+ * user-facing validation and allocation.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -97,6 +98,8 @@ static void valid_range_(Py_ssize_t start, Py_ssize_t s, Py_ssize_t size, Py_ssi
 #undef T
 #undef SUF
 #undef SQRT
+
+#include "thread_pool.h"
 
 /* ---- buffers ---------------------------------------------------------------------------- */
 
@@ -330,6 +333,107 @@ fail:
     return NULL;
 }
 
+/* ---- parallel passes ---------------------------------------------------------------------- */
+
+/* The arguments of a windowed pass (or of ReLU's gradient), split by pool_for over channels
+ * (over elements for ReLU); the kernels take the range, max pooling one scratch per part. */
+typedef struct {
+    int t;                      /* T_F32 or T_F64 */
+    const void *src, *src2;
+    const Py_ssize_t *strides;  /* of src, in elements */
+    void *dst;
+    const geom2d *q;
+    double pval;
+    int kernel_first;
+    const void *idx, *gate;
+    int idx_bytes;
+    int32_t *scratch;           /* one block of scratch_stride per part */
+    Py_ssize_t scratch_stride;
+    const Py_ssize_t *taps;     /* max pooling: offset, row and column of each tap */
+} window_pass;
+
+/* int32s between the scratch blocks of two parts: n and a cache line more, rounded to whole
+ * lines, so that no two parts write the same line. */
+static Py_ssize_t scratch_stride(Py_ssize_t n)
+{
+    return ((n > 0 ? n : 1) + 31) / 16 * 16;
+}
+
+static void im2col_range(void *p, Py_ssize_t lo, Py_ssize_t hi, int part)
+{
+    window_pass *a = p;
+    if (a->t == T_F32)
+        im2col_f32(a->src, a->strides, a->dst, a->q, (float)a->pval, a->kernel_first, lo, hi);
+    else
+        im2col_f64(a->src, a->strides, a->dst, a->q, a->pval, a->kernel_first, lo, hi);
+}
+
+static void col2im_range(void *p, Py_ssize_t lo, Py_ssize_t hi, int part)
+{
+    window_pass *a = p;
+    if (a->t == T_F32)
+        col2im_f32(a->src, a->dst, a->q, a->kernel_first, lo, hi);
+    else
+        col2im_f64(a->src, a->dst, a->q, a->kernel_first, lo, hi);
+}
+
+static void max_pool_fwd_range(void *p, Py_ssize_t lo, Py_ssize_t hi, int part)
+{
+    window_pass *a = p;
+    int32_t *scratch = a->scratch + (size_t)part * a->scratch_stride;
+    if (a->t == T_F32)
+        max_pool_fwd_f32(a->src, a->strides, a->dst, (void *)a->idx, a->idx_bytes, scratch,
+                         a->q, lo, hi);
+    else
+        max_pool_fwd_f64(a->src, a->strides, a->dst, (void *)a->idx, a->idx_bytes, scratch,
+                         a->q, lo, hi);
+}
+
+static void max_pool_bwd_range(void *p, Py_ssize_t lo, Py_ssize_t hi, int part)
+{
+    window_pass *a = p;
+    int32_t *scratch = a->scratch + (size_t)part * a->scratch_stride;
+    Py_ssize_t taps = a->q->kh * a->q->kw;
+    if (a->t == T_F32)
+        max_pool_bwd_f32(a->src, a->strides, a->idx, a->idx_bytes, a->gate, scratch, a->dst,
+                         a->q, a->taps, a->taps + taps, a->taps + 2 * taps, lo, hi);
+    else
+        max_pool_bwd_f64(a->src, a->strides, a->idx, a->idx_bytes, a->gate, scratch, a->dst,
+                         a->q, a->taps, a->taps + taps, a->taps + 2 * taps, lo, hi);
+}
+
+static void max_pool_bwd_tiles_range(void *p, Py_ssize_t lo, Py_ssize_t hi, int part)
+{
+    window_pass *a = p;
+    int32_t *scratch = a->scratch + (size_t)part * a->scratch_stride;
+    if (a->t == T_F32)
+        max_pool_bwd_tiles_f32(a->src, a->strides, a->idx, a->idx_bytes, a->gate, scratch,
+                               a->dst, a->q, lo, hi);
+    else
+        max_pool_bwd_tiles_f64(a->src, a->strides, a->idx, a->idx_bytes, a->gate, scratch,
+                               a->dst, a->q, lo, hi);
+}
+
+static void relu_bwd_range(void *p, Py_ssize_t lo, Py_ssize_t hi, int part)
+{
+    window_pass *a = p;
+    if (a->t == T_F32)
+        relu_bwd_f32((const float *)a->src2 + lo, (const float *)a->src + lo,
+                     (float *)a->dst + lo, hi - lo);
+    else
+        relu_bwd_f64((const double *)a->src2 + lo, (const double *)a->src + lo,
+                     (double *)a->dst + lo, hi - lo);
+}
+
+static void relu_fwd_range(void *p, Py_ssize_t lo, Py_ssize_t hi, int part)
+{
+    window_pass *a = p;
+    if (a->t == T_F32)
+        relu_fwd_f32((const float *)a->src + lo, (float *)a->dst + lo, hi - lo);
+    else
+        relu_fwd_f64((const double *)a->src + lo, (double *)a->dst + lo, hi - lo);
+}
+
 /* ---- im2col / col2im ---------------------------------------------------------------------- */
 
 /* Geometry from a 6-d column buffer and a 4-d batch-last image buffer. */
@@ -371,12 +475,11 @@ static PyObject *py_im2col_2d(PyObject *self, PyObject *args)
     if (!col || check_same_float(x, col, "x", "col") ||
         column_geometry(col, x, kernel_first, &q, "col", "x") || element_strides(x, xs, "x"))
         goto fail;
-    int t = float_type(x);
+    window_pass a = {.t = float_type(x), .src = x->buf, .strides = xs, .dst = col->buf, .q = &q,
+                     .pval = pval, .kernel_first = kernel_first};
     Py_BEGIN_ALLOW_THREADS
-    if (t == T_F32)
-        im2col_f32(x->buf, xs, col->buf, &q, (float)pval, kernel_first);
-    else
-        im2col_f64(x->buf, xs, col->buf, &q, pval, kernel_first);
+    Py_ssize_t taps = q.c * q.kh * q.kw;
+    pool_for(taps, pool_parts_for(taps, col->len), im2col_range, &a);
     Py_END_ALLOW_THREADS
     release_all(&s);
     Py_RETURN_NONE;
@@ -399,12 +502,10 @@ static PyObject *py_col2im_2d(PyObject *self, PyObject *args)
     if (!out || check_same_float(col, out, "col", "out") ||
         column_geometry(col, out, kernel_first, &q, "col", "out"))
         goto fail;
-    int t = float_type(col);
+    window_pass a = {.t = float_type(col), .src = col->buf, .dst = out->buf, .q = &q,
+                     .kernel_first = kernel_first};
     Py_BEGIN_ALLOW_THREADS
-    if (t == T_F32)
-        col2im_f32(col->buf, out->buf, &q, kernel_first);
-    else
-        col2im_f64(col->buf, out->buf, &q, kernel_first);
+    pool_for(q.c, pool_parts_for(q.c, col->len), col2im_range, &a);
     Py_END_ALLOW_THREADS
     release_all(&s);
     Py_RETURN_NONE;
@@ -464,17 +565,18 @@ static PyObject *py_max_pool_2d_forward(PyObject *self, PyObject *args)
     if (!idx || check_same_float(x, y, "x", "y") || pool_geometry(&q, x, y, idx, "x", "y") ||
         element_strides(x, xs, "x"))
         goto fail;
-    int32_t *scratch = PyMem_RawMalloc((size_t)(q.n > 0 ? q.n : 1) * sizeof(int32_t));
+    int parts = pool_parts_for(q.c, x->len + y->len);
+    Py_ssize_t stride = scratch_stride(q.n);
+    int32_t *scratch = PyMem_RawMalloc((size_t)(parts * stride) * sizeof(int32_t));
     if (!scratch) {
         PyErr_NoMemory();
         goto fail;
     }
-    int t = float_type(x), ib = index_bytes(idx);
+    window_pass a = {.t = float_type(x), .src = x->buf, .strides = xs, .dst = y->buf, .q = &q,
+                     .idx = idx->buf, .idx_bytes = index_bytes(idx), .scratch = scratch,
+                     .scratch_stride = stride};
     Py_BEGIN_ALLOW_THREADS
-    if (t == T_F32)
-        max_pool_fwd_f32(x->buf, xs, y->buf, idx->buf, ib, scratch, &q);
-    else
-        max_pool_fwd_f64(x->buf, xs, y->buf, idx->buf, ib, scratch, &q);
+    pool_for(q.c, parts, max_pool_fwd_range, &a);
     Py_END_ALLOW_THREADS
     PyMem_RawFree(scratch);
     release_all(&s);
@@ -508,8 +610,10 @@ static PyObject *py_max_pool_2d_backward(PyObject *self, PyObject *args)
         gate = gb->buf;
     }
     Py_ssize_t taps = q.kh * q.kw;
+    int parts = pool_parts_for(q.c, gx->len);
+    Py_ssize_t stride = scratch_stride(q.n);
     Py_ssize_t *table = PyMem_RawMalloc((size_t)(3 * taps) * sizeof(Py_ssize_t));
-    int32_t *scratch = PyMem_RawMalloc((size_t)(q.n > 0 ? q.n : 1) * sizeof(int32_t));
+    int32_t *scratch = PyMem_RawMalloc((size_t)(parts * stride) * sizeof(int32_t));
     if (!table || !scratch) {
         PyMem_RawFree(table);
         PyMem_RawFree(scratch);
@@ -521,19 +625,12 @@ static PyObject *py_max_pool_2d_backward(PyObject *self, PyObject *args)
         table[2 * taps + k] = k % q.kw;
         table[k] = (table[taps + k] * q.w + table[2 * taps + k]) * q.n;
     }
-    int t = float_type(gy), ib = index_bytes(idx);
+    window_pass a = {.t = float_type(gy), .src = gy->buf, .strides = gs, .dst = gx->buf, .q = &q,
+                     .idx = idx->buf, .idx_bytes = index_bytes(idx), .gate = gate,
+                     .scratch = scratch, .scratch_stride = stride, .taps = table};
     int tiles = q.sy == q.kh && q.sx == q.kw && q.py == 0 && q.px == 0;
     Py_BEGIN_ALLOW_THREADS
-    if (tiles && t == T_F32)
-        max_pool_bwd_tiles_f32(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q);
-    else if (tiles)
-        max_pool_bwd_tiles_f64(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q);
-    else if (t == T_F32)
-        max_pool_bwd_f32(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q, table,
-                         table + taps, table + 2 * taps);
-    else
-        max_pool_bwd_f64(gy->buf, gs, idx->buf, ib, gate, scratch, gx->buf, &q, table,
-                         table + taps, table + 2 * taps);
+    pool_for(q.c, parts, tiles ? max_pool_bwd_tiles_range : max_pool_bwd_range, &a);
     Py_END_ALLOW_THREADS
     PyMem_RawFree(table);
     PyMem_RawFree(scratch);
@@ -804,6 +901,32 @@ fail:
 
 /* ---- relu --------------------------------------------------------------------------------- */
 
+static PyObject *py_relu_forward(PyObject *self, PyObject *args)
+{
+    PyObject *xo, *yo;
+    buffers s = {.count = 0};
+    if (!PyArg_ParseTuple(args, "OO:relu_forward", &xo, &yo))
+        return NULL;
+    Py_buffer *x = get_buffer(&s, xo, 0, 1, "x");
+    Py_buffer *y = x ? get_buffer(&s, yo, 1, 1, "y") : NULL;
+    if (!y || check_same_float(x, y, "x", "y"))
+        goto fail;
+    if (x->len != y->len) {
+        PyErr_SetString(PyExc_ValueError, "x and y must have the same size");
+        goto fail;
+    }
+    Py_ssize_t size = x->len / x->itemsize;
+    window_pass a = {.t = float_type(x), .src = x->buf, .dst = y->buf};
+    Py_BEGIN_ALLOW_THREADS
+    pool_for(size, pool_parts_for(size, 2 * x->len), relu_fwd_range, &a);
+    Py_END_ALLOW_THREADS
+    release_all(&s);
+    Py_RETURN_NONE;
+fail:
+    release_all(&s);
+    return NULL;
+}
+
 static PyObject *py_relu_backward(PyObject *self, PyObject *args)
 {
     PyObject *yo, *go, *xo;
@@ -820,18 +943,64 @@ static PyObject *py_relu_backward(PyObject *self, PyObject *args)
         goto fail;
     }
     Py_ssize_t size = y->len / y->itemsize;
-    int t = float_type(y);
+    window_pass a = {.t = float_type(y), .src = gy->buf, .src2 = y->buf, .dst = gx->buf};
     Py_BEGIN_ALLOW_THREADS
-    if (t == T_F32)
-        relu_bwd_f32(y->buf, gy->buf, gx->buf, size);
-    else
-        relu_bwd_f64(y->buf, gy->buf, gx->buf, size);
+    pool_for(size, pool_parts_for(size, 3 * y->len), relu_bwd_range, &a);
     Py_END_ALLOW_THREADS
     release_all(&s);
     Py_RETURN_NONE;
 fail:
     release_all(&s);
     return NULL;
+}
+
+/* ---- thread pool settings ----------------------------------------------------------------- */
+
+static PyObject *py_configure_threads(PyObject *self, PyObject *args)
+{
+    int threads;
+    long spin_us;
+    PyObject *counter;
+    if (!PyArg_ParseTuple(args, "ilO:configure_threads", &threads, &spin_us, &counter))
+        return NULL;
+    if (threads < 1 || threads > POOL_MAX_WORKERS + 1) {
+        PyErr_Format(PyExc_ValueError, "threads must be from 1 to %d, got %d",
+                     POOL_MAX_WORKERS + 1, threads);
+        return NULL;
+    }
+    if (spin_us < 0) {
+        PyErr_Format(PyExc_ValueError, "spin_us must be >= 0, got %ld", spin_us);
+        return NULL;
+    }
+    void *address = NULL;
+    if (counter != Py_None) {
+        address = PyLong_AsVoidPtr(counter);
+        if (!address)
+            return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_ValueError,
+                                                          "the thread counter is a null address");
+    }
+    pthread_mutex_lock(&pool.region);
+    pool.threads = threads;
+    pool.spin_ns = spin_us * 1000;
+    pool.blas_threads = (int (*)(void))address;
+    pthread_mutex_unlock(&pool.region);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_threads(PyObject *self, PyObject *args)
+{
+    return PyLong_FromLong(pool_threads());
+}
+
+static PyObject *py_pool_stats(PyObject *self, PyObject *args)
+{
+    return Py_BuildValue("{s:i,s:k}", "workers", __atomic_load_n(&pool.workers, __ATOMIC_RELAXED),
+                         "blas_calls", __atomic_load_n(&pool.blas_calls, __ATOMIC_RELAXED));
+}
+
+static PyObject *py_blas_callback(PyObject *self, PyObject *args)
+{
+    return PyLong_FromVoidPtr((void *)pool_blas_callback);
 }
 
 static PyMethodDef methods[] = {
@@ -849,6 +1018,8 @@ static PyMethodDef methods[] = {
      "max_pool_2d_forward(x, y, indexes, kh, kw, sy, sx, py, px)."},
     {"max_pool_2d_backward", py_max_pool_2d_backward, METH_VARARGS,
      "max_pool_2d_backward(gy, indexes, gx, kh, kw, sy, sx, py, px[, gate])."},
+    {"relu_forward", py_relu_forward, METH_VARARGS,
+     "relu_forward(x, y): y = max(x, 0) as numpy.clip(x, 0, inf) (y may be x)."},
     {"relu_backward", py_relu_backward, METH_VARARGS, "relu_backward(y, gy, gx)."},
     {"sum_scale_spread", py_sum_scale_spread, METH_VARARGS,
      "sum_scale_spread(mine, others, scale[, step]): mine = (mine + sum(others)) * scale; "
@@ -862,6 +1033,17 @@ static PyMethodDef methods[] = {
      "claim_sum_scale_spread(claims, step, first, chunk, segments, scale): for every chunk "
      "whose claim word this call raises to step, sum_scale_spread(segments[0][chunk], "
      "segments[1:][chunk], scale); returns how many it reduced."},
+    {"configure_threads", py_configure_threads, METH_VARARGS,
+     "configure_threads(threads, spin_us, counter): parts of the parallel kernels (or None "
+     "as counter: else the address of an int(void) function giving them, BLAS's thread "
+     "count) and how long idle workers poll before they sleep."},
+    {"threads", py_threads, METH_NOARGS, "threads(): parts the parallel kernels use now."},
+    {"pool_stats", py_pool_stats, METH_NOARGS,
+     "pool_stats(): {'workers': worker threads started, 'blas_calls': parallel BLAS calls "
+     "run on the pool}."},
+    {"blas_callback", py_blas_callback, METH_NOARGS,
+     "blas_callback(): address of the openblas_threads_callback that runs OpenBLAS's parts "
+     "on the pool."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -873,5 +1055,11 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__dchain_native(void)
 {
+    static int registered;
+    if (!registered && pthread_atfork(NULL, NULL, pool_after_fork_in_child) != 0) {
+        PyErr_SetString(PyExc_RuntimeError, "pthread_atfork failed");
+        return NULL;
+    }
+    registered = 1;
     return PyModule_Create(&module);
 }

@@ -104,48 +104,50 @@ static void FN(copy_row)(T *restrict d, const T *restrict s, Py_ssize_t count, P
 }
 
 /* im2col of a batch-last (c, h, w, n) array (any strides) into a C-contiguous
- * (c, kh, kw, oh, ow, n) column array, or (kh, kw, c, oh, ow, n) with kernel_first. */
+ * (c, kh, kw, oh, ow, n) column array, or (kh, kw, c, oh, ow, n) with kernel_first: the
+ * (c, ky, kx) taps [t0, t1) in that order (a part of a parallel pass); the other windowed
+ * kernels below take a range of channels [c0, c1). */
 VECTOR_CLONES
 static void FN(im2col)(const T *x, const Py_ssize_t *xs, T *restrict col, const geom2d *q,
-                       T pval, int kernel_first)
+                       T pval, int kernel_first, Py_ssize_t t0, Py_ssize_t t1)
 {
     const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
-    for (Py_ssize_t c = 0; c < q->c; c++)
-        for (Py_ssize_t ky = 0; ky < q->kh; ky++)
-            for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
-                Py_ssize_t slab = column_slab_(q, c, ky, kx, kernel_first);
-                T *dst = col + slab * plane;
-                Py_ssize_t xstart = kx * q->dx - q->px, lo, hi;
-                valid_range_(xstart, q->sx, q->w, ow, &lo, &hi);
-                for (Py_ssize_t oy = 0; oy < q->oh; oy++) {
-                    T *drow = dst + oy * ow * n;
-                    Py_ssize_t iy = oy * q->sy - q->py + ky * q->dy;
-                    if (iy < 0 || iy >= q->h || hi <= lo) {
-                        FN(fill)(drow, ow * n, pval);
-                        continue;
-                    }
-                    const T *srow = x + c * xs[0] + iy * xs[1];
-                    FN(fill)(drow, lo * n, pval);
-                    if (xs[3] == 1 && xs[2] == n && q->sx == 1) {
-                        /* the whole valid run is contiguous on both sides */
-                        memcpy(drow + lo * n, srow + (xstart + lo) * xs[2],
-                               (size_t)((hi - lo) * n) * sizeof(T));
-                    } else {
-                        for (Py_ssize_t ox = lo; ox < hi; ox++)
-                            FN(copy_row)(drow + ox * n, srow + (xstart + ox * q->sx) * xs[2],
-                                         n, xs[3]);
-                    }
-                    FN(fill)(drow + hi * n, (ow - hi) * n, pval);
-                }
+    for (Py_ssize_t t = t0; t < t1; t++) {
+        Py_ssize_t c = t / (q->kh * q->kw), ky = t / q->kw % q->kh, kx = t % q->kw;
+        Py_ssize_t slab = column_slab_(q, c, ky, kx, kernel_first);
+        T *dst = col + slab * plane;
+        Py_ssize_t xstart = kx * q->dx - q->px, lo, hi;
+        valid_range_(xstart, q->sx, q->w, ow, &lo, &hi);
+        for (Py_ssize_t oy = 0; oy < q->oh; oy++) {
+            T *drow = dst + oy * ow * n;
+            Py_ssize_t iy = oy * q->sy - q->py + ky * q->dy;
+            if (iy < 0 || iy >= q->h || hi <= lo) {
+                FN(fill)(drow, ow * n, pval);
+                continue;
             }
+            const T *srow = x + c * xs[0] + iy * xs[1];
+            FN(fill)(drow, lo * n, pval);
+            if (xs[3] == 1 && xs[2] == n && q->sx == 1) {
+                /* the whole valid run is contiguous on both sides */
+                memcpy(drow + lo * n, srow + (xstart + lo) * xs[2],
+                       (size_t)((hi - lo) * n) * sizeof(T));
+            } else {
+                for (Py_ssize_t ox = lo; ox < hi; ox++)
+                    FN(copy_row)(drow + ox * n, srow + (xstart + ox * q->sx) * xs[2],
+                                 n, xs[3]);
+            }
+            FN(fill)(drow + hi * n, (ow - hi) * n, pval);
+        }
+    }
 }
 
 /* Adjoint of im2col: add a C-contiguous column array into a C-contiguous (c, h, w, n) one. */
 VECTOR_CLONES
-static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, int kernel_first)
+static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, int kernel_first,
+                       Py_ssize_t c0, Py_ssize_t c1)
 {
     const Py_ssize_t n = q->n, ow = q->ow, plane = q->oh * q->ow * n;
-    for (Py_ssize_t c = 0; c < q->c; c++)
+    for (Py_ssize_t c = c0; c < c1; c++)
         for (Py_ssize_t ky = 0; ky < q->kh; ky++)
             for (Py_ssize_t kx = 0; kx < q->kw; kx++) {
                 Py_ssize_t slab = column_slab_(q, c, ky, kx, kernel_first);
@@ -185,11 +187,12 @@ static void FN(col2im)(const T *restrict col, T *restrict out, const geom2d *q, 
  * are all -inf (or that lies wholly in padding). */
 VECTOR_CLONES
 static void FN(max_pool_fwd)(const T *x, const Py_ssize_t *xs, T *restrict y, void *idx,
-                             int idx_bytes, int32_t *restrict scratch, const geom2d *q)
+                             int idx_bytes, int32_t *restrict scratch, const geom2d *q,
+                             Py_ssize_t c0, Py_ssize_t c1)
 {
     const Py_ssize_t n = q->n;
     const T ninf = -(T)INFINITY;
-    for (Py_ssize_t c = 0; c < q->c; c++)
+    for (Py_ssize_t c = c0; c < c1; c++)
         for (Py_ssize_t oy = 0; oy < q->oh; oy++)
             for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
                 Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
@@ -251,11 +254,12 @@ VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, co
                                            int idx_bytes, const T *gate,
                                            int32_t *restrict scratch, T *restrict gx,
                                            const geom2d *q, const Py_ssize_t *tap_offset,
-                                           const Py_ssize_t *tap_y, const Py_ssize_t *tap_x)
+                                           const Py_ssize_t *tap_y, const Py_ssize_t *tap_x,
+                                           Py_ssize_t c0, Py_ssize_t c1)
 {
-    const Py_ssize_t n = q->n, taps = q->kh * q->kw;
-    memset(gx, 0, (size_t)(q->c * q->h * q->w * n) * sizeof(T));
-    for (Py_ssize_t c = 0; c < q->c; c++)
+    const Py_ssize_t n = q->n, taps = q->kh * q->kw, image = q->h * q->w * n;
+    memset(gx + c0 * image, 0, (size_t)((c1 - c0) * image) * sizeof(T));
+    for (Py_ssize_t c = c0; c < c1; c++)
         for (Py_ssize_t oy = 0; oy < q->oh; oy++)
             for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
                 Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
@@ -289,12 +293,12 @@ VECTOR_CLONES static void FN(max_pool_bwd)(const T *gy, const Py_ssize_t *gs, co
 VECTOR_CLONES
 static void FN(max_pool_bwd_tiles)(const T *gy, const Py_ssize_t *gs, const void *idx,
                                    int idx_bytes, const T *gate, int32_t *restrict scratch,
-                                   T *restrict gx, const geom2d *q)
+                                   T *restrict gx, const geom2d *q, Py_ssize_t c0, Py_ssize_t c1)
 {
     const Py_ssize_t n = q->n;
     const Py_ssize_t rows = q->oh * q->kh < q->h ? q->oh * q->kh : q->h;
     const Py_ssize_t cols = q->ow * q->kw < q->w ? q->ow * q->kw : q->w;
-    for (Py_ssize_t c = 0; c < q->c; c++) {
+    for (Py_ssize_t c = c0; c < c1; c++) {
         for (Py_ssize_t oy = 0; oy < q->oh; oy++)
             for (Py_ssize_t ox = 0; ox < q->ow; ox++) {
                 Py_ssize_t o = ((c * q->oh + oy) * q->ow + ox) * n;
@@ -374,7 +378,17 @@ VECTOR_CLONES static void FN(sum_scale_spread)(T *restrict mine, T *const *other
     }
 }
 
-/* ReLU backward gx = gy * (y > 0) (ReLU's forward is numpy.clip: as fast, no kernel needed). */
+/* ReLU forward y = max(x, 0) as numpy.clip(x, 0, inf) gives it: NaN and -0.0 pass through
+ * (x may be y: in place). */
+VECTOR_CLONES static void FN(relu_fwd)(const T *x, T *y, Py_ssize_t size)
+{
+    for (Py_ssize_t i = 0; i < size; i++) {
+        T v = x[i];
+        y[i] = v < 0 ? (T)0 : v;
+    }
+}
+
+/* ReLU backward gx = gy * (y > 0). */
 VECTOR_CLONES static void FN(relu_bwd)(const T *restrict y, const T *restrict gy, T *restrict gx,
                          Py_ssize_t size)
 {

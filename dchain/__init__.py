@@ -4,6 +4,8 @@
 ``dchain.functions`` as F, ``dchain.links`` as L, and the rest of Chainer's API.
 """
 from dchain import _allocator  # noqa: F401  (allocator policy, see the module)
+from dchain import _cpu_threads as _cpu_threads
+_cpu_threads.install()  # one thread pool for BLAS and dchain's kernels, see the module
 from dchain import backend  # noqa: F401
 from dchain import backends  # noqa: F401
 from dchain.backends import cuda  # noqa: F401

@@ -1,21 +1,24 @@
 """Optional compiled CPU kernels (the ``_dchain_native`` extension) behind numpy fallbacks.
 
-numpy cannot fuse a chain of elementwise operations or a windowed loop, so the few CPU hot
-spots where that costs (the optimizer updates, 2-d max pooling, 2-d im2col/col2im, ReLU's
-gradient) have C kernels, built by ``pip install`` when a C compiler exists (``setup.py``;
-``python setup.py build_ext --inplace`` for a checkout). Every wrapper here returns None (or
-False) when the caller should run its numpy code instead: the extension is missing,
-``DCHAIN_NATIVE=0`` was set when dchain was imported, or the arrays are not numpy arrays with
-the layout the kernel needs (contiguity, alignment), or (the optimizer updates) a
-hyperparameter is a numpy scalar that makes numpy compute in a wider type. Arguments that can
-never be right (a dtype other than float32/float64, mismatched dtypes or shapes) raise
-TypeError/ValueError naming the argument, so callers gate on :func:`floats` first.
+numpy cannot fuse a chain of elementwise operations or a windowed loop, nor split a pass
+over threads, so the few CPU hot spots where that costs (the optimizer updates, 2-d max
+pooling, 2-d im2col/col2im, ReLU) have C kernels, built by ``pip install`` when a C compiler
+exists (``setup.py``; ``python setup.py build_ext --inplace`` for a checkout). Every wrapper
+here returns None (or False) when the caller should run its numpy code instead: the
+extension is missing, ``DCHAIN_NATIVE=0`` was set when dchain was imported, or the arrays are
+not numpy arrays with the layout the kernel needs (contiguity, alignment), or (the optimizer
+updates) a hyperparameter is a numpy scalar that makes numpy compute in a wider type.
+Arguments that can never be right (a dtype other than float32/float64, mismatched dtypes or
+shapes) raise TypeError/ValueError naming the argument, so callers gate on :func:`floats`
+first.
 
-The kernels are single-threaded (BLAS threads already take the other cores) and release the
-GIL. They keep the numpy code's operation order, so the optimizer updates are bitwise equal to
-it; max pooling's scatter and col2im sum overlapping windows in another order (rounding), and
-a max pooling gradient of inf or NaN goes to the argmax only instead of spreading NaN over the
-window as numpy's ``gy * mask`` does.
+The kernels release the GIL. The windowed ones and ReLU's split large passes over channels
+(elements) among the threads of the pool they share with numpy's BLAS
+(:mod:`dchain._cpu_threads`); each part writes its own elements, so the results do not
+depend on the thread count. They keep the numpy code's operation order, so the optimizer
+updates are bitwise equal to it; max pooling's scatter and col2im sum overlapping windows in
+another order (rounding), and a max pooling gradient of inf or NaN goes to the argmax only
+instead of spreading NaN over the window as numpy's ``gy * mask`` does.
 """
 import os
 
@@ -413,6 +416,22 @@ def _dense_views(*arrays):
     return views if views[0].flags.c_contiguous else None
 
 
+def relu_forward(x, in_place=False):
+    """``max(x, 0)`` as ``numpy.clip(x, 0, inf)`` computes it (NaN and -0.0 pass through),
+    into ``x`` itself with ``in_place``; None means use numpy.
+
+    ``x`` must be a dense numpy array of float32 or float64 (any axis order).
+    """
+    if not available or not floats(x) or (in_place and not x.flags.writeable):
+        return None
+    y = x if in_place else numpy.empty_like(x)
+    views = _dense_views(x, y)
+    if views is None:
+        return None
+    _lib.relu_forward(*views)
+    return y
+
+
 def relu_backward(y, gy):
     """``gy * (y > 0)`` in one pass (ReLU's gradient from its output); None means use numpy.
 
@@ -427,3 +446,28 @@ def relu_backward(y, gy):
         return None
     _lib.relu_backward(*views)
     return gx
+
+
+# --- thread pool (see dchain/_cpu_threads.py) ------------------------------------------------
+
+def configure_threads(threads, spin_us, counter):
+    """Parts of the parallel kernels: ``threads``, or what the C function at address
+    ``counter`` returns each time (BLAS's thread count) unless it is None; idle workers poll
+    for ``spin_us`` microseconds before they sleep."""
+    _lib.configure_threads(threads, spin_us, counter)
+
+
+def threads():
+    """How many parts the parallel kernels split a large pass into now."""
+    return _lib.threads()
+
+
+def pool_stats():
+    """``{'workers': worker threads started (on first use), 'blas_calls': parallel BLAS
+    calls the pool has run}``."""
+    return _lib.pool_stats()
+
+
+def blas_callback():
+    """Address of the OpenBLAS threading callback that runs BLAS's parts on the pool."""
+    return _lib.blas_callback()

@@ -617,6 +617,37 @@ def test_max_pool_wrappers_reject_bad_arguments():
 @needs_native
 @pytest.mark.parametrize('dtype', FLOATS)
 @pytest.mark.parametrize('layout', ['c', 'batch-last'])
+@pytest.mark.parametrize('in_place', [False, True])
+def test_relu_forward_kernel(dtype, layout, in_place):
+    rng = numpy.random.RandomState(7)
+    x = rng.standard_normal((5, 3, 7, 3)).astype(dtype)
+    x[0, 0, 0, :] = [numpy.nan, -0.0, numpy.inf]
+    x[0, 0, 1, :] = [-numpy.inf, 0.0, -1e-30]
+    if layout == 'batch-last':
+        x = numpy.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    with numpy.errstate(invalid='ignore'):
+        expected = numpy.clip(x, dtype(0), dtype(numpy.inf))
+    given = x.copy(order='K')
+    y = _native.relu_forward(given, in_place)
+    assert (y is given) == in_place
+    assert y.dtype == dtype and y.strides == x.strides
+    numpy.testing.assert_array_equal(y, expected)
+    assert numpy.array_equal(numpy.signbit(y), numpy.signbit(expected))  # -0.0 stays -0.0
+
+
+@needs_native
+def test_relu_forward_declines_what_it_cannot_take():
+    assert _native.relu_forward(numpy.ones((4, 6), numpy.float16)) is None
+    assert _native.relu_forward(numpy.ones((4, 6), numpy.float32)[:, ::2]) is None
+    frozen = numpy.ones((4, 6), numpy.float32)
+    frozen.flags.writeable = False
+    assert _native.relu_forward(frozen, in_place=True) is None
+    assert _native.relu_forward(frozen) is not None
+
+
+@needs_native
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('layout', ['c', 'batch-last'])
 def test_relu_backward_kernel(dtype, layout):
     rng = numpy.random.RandomState(8)
     y = numpy.maximum(rng.standard_normal((5, 3, 7, 3)), 0).astype(dtype)
