@@ -1,9 +1,9 @@
 """One pool of CPU threads for dchain's kernels and numpy's BLAS (set up at ``import dchain``).
 
 numpy's OpenBLAS runs each GEMM on its own worker threads, which then busy-wait for a while
-(about 0.1 s and more) in case another call comes. Any other thread that wants a core in that
-time has to take it from them, so dchain's memory-bound passes (im2col, col2im, max pooling,
-ReLU's gradient) gained nothing from a second thread of their own and ran on one core while
+(0.1 s to a second, measured) in case another call comes. Any other thread that wants a core
+in that time has to take it from them, so dchain's memory-bound passes (im2col, col2im, max
+pooling, ReLU) gained nothing from a second thread of their own and ran on one core while
 the GEMMs ran on all. OpenBLAS (0.3.27 and later) can instead hand its parallel work to the
 caller: dchain installs the thread pool of its compiled kernels (``csrc/thread_pool.h``) as
 that callback, so GEMMs and dchain's passes share one set of workers, which poll for
@@ -11,7 +11,7 @@ that callback, so GEMMs and dchain's passes share one set of workers, which poll
 
 The kernels' thread count is then the BLAS library's own (``OMP_NUM_THREADS``,
 ``OPENBLAS_NUM_THREADS``, or threadpoolctl's ``threadpool_limits``, which thus limit both).
-The results do not depend on it: each part of a pass writes its own channels.
+The results do not depend on it: each part of a pass writes its own elements.
 
 ``DCHAIN_CPU_POOL=0`` leaves BLAS alone; dchain's kernels then run on one thread. So does a
 process whose BLAS is not an OpenBLAS with the callback (MKL, an older OpenBLAS), or without
